@@ -1,0 +1,53 @@
+"""The ``sifa`` command: thin wrappers on Django management commands.
+
+    sifa serve            serve the web app (gunicorn) on SIFA_BIND (default 127.0.0.1:8000)
+    sifa demo             load demo data (--scale demo|county|city|province --seed N)
+    sifa import-regions   load region codes (default: the shipped 浙江省 + 赤峰市 data)
+    sifa createadmin      create a 系统管理员 at an org
+    sifa token create U   print a new personal access token for user U
+    sifa check            system checks (settings, database, keys)
+    sifa migrate          apply database migrations
+    sifa purge-audit      delete audit rows older than the retention period (≥ 180 days)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = {
+    "serve": ("serve", "启动 Web 服务"),
+    "demo": ("demo", "载入演示数据"),
+    "import-regions": ("import_regions", "导入行政区划"),
+    "createadmin": ("createadmin", "创建系统管理员"),
+    "token": ("token", "管理 API 访问令牌（token create USERNAME）"),
+    "check": ("sifa_check", "系统检查"),
+    "migrate": ("migrate", "数据库迁移"),
+    "purge-audit": ("purge_audit", "清理过期审计日志"),
+}
+
+
+def usage() -> str:
+    lines = ["用法：sifa <命令> [参数]", "", "命令："]
+    lines += [f"  {name:<16}{label}" for name, (_, label) in COMMANDS.items()]
+    lines += ["", "sifa <命令> --help 查看命令参数。"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return
+    name = argv[0]
+    if name not in COMMANDS:
+        print(f"未知命令：{name}\n\n{usage()}", file=sys.stderr)
+        sys.exit(2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sifa.project.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sifa", COMMANDS[name][0], *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Region codes: GB/T 2260 for province/city/county and the 9-digit statistical code for townships.
+
+Codes are stored without trailing zero pairs (33, 3301, 330111, 330111001) so that a unit's code
+is a prefix of all its descendants' codes. ``level_of`` and ``parent_code`` derive structure from
+the code alone; the import checks each row's code against its declared level and parent.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sifa.core.orgs.choices import RegionLevel
+
+DATA_FILE = Path(__file__).parent / "data" / "regions.csv"
+
+_LEVEL_BY_LENGTH = {2: RegionLevel.PROVINCE, 4: RegionLevel.CITY, 6: RegionLevel.COUNTY, 9: RegionLevel.TOWNSHIP}
+_CODE_RE = re.compile(r"^\d+$")
+
+
+class RegionCodeError(ValueError):
+    pass
+
+
+def level_of(code: str) -> RegionLevel:
+    if not _CODE_RE.match(code) or len(code) not in _LEVEL_BY_LENGTH:
+        raise RegionCodeError(f"区划代码 {code!r} 格式错误：应为 2、4、6 位（GB/T 2260）或 9 位（乡级统计用代码）数字")
+    return _LEVEL_BY_LENGTH[len(code)]
+
+
+def parent_code(code: str) -> str | None:
+    level = level_of(code)
+    return {
+        RegionLevel.PROVINCE: None,
+        RegionLevel.CITY: code[:2],
+        RegionLevel.COUNTY: code[:4],
+        RegionLevel.TOWNSHIP: code[:6],
+    }[level]
+
+
+def county_prefix_of_id_number(id_number: str) -> str:
+    """The 6-digit address code at the start of a 居民身份证号 (GB 11643 §4.2)."""
+    return id_number[:6]
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    line: int
+    code: str
+    name: str
+
+
+def read_region_rows(lines: Iterable[str]) -> Iterator[RegionRow]:
+    """Parse the region CSV (``code,name``; ``#`` lines are comments). ``line`` is the file's own line number."""
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("#") or not line.strip():
+            continue
+        row = next(csv.reader([line]))
+        if row[:2] == ["code", "name"]:
+            continue
+        code = row[0].strip()
+        name = row[1].strip() if len(row) > 1 else ""
+        yield RegionRow(line=number, code=code, name=name)

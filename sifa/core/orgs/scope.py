@@ -1,0 +1,42 @@
+"""Org scope, enforced in one place (ARCHITECTURE §4 "Org scope").
+
+Every scoped model's queryset subclasses ``ScopedQuerySet`` and names the lookup that reaches an
+org path (``path`` on Org itself, ``org__path`` on records owned by an org). ``visible_to(actor)``
+is the only way pages, API and exports get their rows; ``get_visible_or_404`` makes an
+out-of-scope object indistinguishable from a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+
+from sifa.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from sifa.core.accounts.actor import Actor
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    scope_path_field: str = "org__path"
+
+    def visible_to(self, actor: Actor) -> ScopedQuerySet[M]:
+        if actor.is_system:
+            return self.all()
+        org = actor.org
+        if org is None:
+            return self.none()
+        return self.filter(**{f"{self.scope_path_field}__startswith": org.path})
+
+
+def get_visible_or_404(model: type[M], actor: Actor, **lookup: Any) -> M:
+    qs = model._default_manager.all()
+    if not isinstance(qs, ScopedQuerySet):
+        raise TypeError(f"{model.__name__} is not scoped")
+    try:
+        return qs.visible_to(actor).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc

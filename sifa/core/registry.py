@@ -1,0 +1,113 @@
+"""Small registries that modules fill from ``AppConfig.ready()`` (CONVENTIONS §4.13).
+
+Core never imports a module; modules register their menu entries, permissions, audit actions,
+API routers and demo generators here. A registry refuses duplicate keys and, once frozen (after
+all apps are ready), refuses late registrations, so that what is registered is knowable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class RegistryError(RuntimeError):
+    pass
+
+
+class Registry(Generic[T]):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: dict[str, T] = {}
+        self._frozen = False
+
+    def register(self, key: str, item: T) -> T:
+        if self._frozen:
+            raise RegistryError(f"{self.name}: registry is frozen, cannot add {key!r}")
+        if key in self._items:
+            raise RegistryError(f"{self.name}: duplicate key {key!r}")
+        self._items[key] = item
+        return item
+
+    def freeze(self) -> None:
+        self._frozen = True
+
+    def __getitem__(self, key: str) -> T:
+        try:
+            return self._items[key]
+        except KeyError as exc:
+            raise RegistryError(f"{self.name}: unknown key {key!r}") from exc
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def items(self) -> list[tuple[str, T]]:
+        return list(self._items.items())
+
+    def values(self) -> list[T]:
+        return list(self._items.values())
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A module's entry in the side menu. ``permission`` hides it from roles without it."""
+
+    key: str
+    label: str
+    url_name: str
+    icon: str = ""
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """A public service: one durable transaction, exactly one audit event of ``audit_action``."""
+
+    name: str
+    audit_action: str
+    func: Callable[..., Any] = field(compare=False)
+
+
+menu: Registry[MenuEntry] = Registry("menu")
+permissions: Registry[Permission] = Registry("permissions")
+services: Registry[ServiceInfo] = Registry("services")
+api_routers: Registry[Any] = Registry("api_routers")
+demo_generators: Registry[Callable[..., Any]] = Registry("demo_generators")
+
+
+def freeze_all() -> None:
+    for reg in (menu, permissions, services, api_routers, demo_generators, audit_actions):
+        reg.freeze()
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    """A registered audit action: dotted, past tense (``persons.person.registered``)."""
+
+    name: str
+    label: str
+    personal_data: bool = False  # a reveal or export of personal data
+
+
+audit_actions: Registry[AuditAction] = Registry("audit_actions")
+
+
+def register_audit_action(name: str, label: str, *, personal_data: bool = False) -> AuditAction:
+    return audit_actions.register(name, AuditAction(name, label, personal_data))
+
+
+def register_permission(code: str, label: str) -> Permission:
+    return permissions.register(code, Permission(code, label))

@@ -1,0 +1,34 @@
+"""Template context for the page shell: active membership, org path, switchable memberships, menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from sifa.core import registry
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    actor = getattr(request, "actor", None)
+    if actor is None or actor.user is None:
+        return {"actor": actor}
+    from sifa.core.accounts.services import active_memberships
+
+    menu = []
+    for entry in sorted(registry.menu.values(), key=lambda e: (e.order, e.key)):
+        if entry.permission and not actor.has_perm(entry.permission):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        menu.append({"entry": entry, "url": url, "active": request.path.startswith(url) and url != "/" or request.path == url})
+    org_path = list(actor.org.ancestors()) if actor.org else []
+    return {
+        "actor": actor,
+        "menu": menu,
+        "org_path": org_path,
+        "memberships": active_memberships(actor.user),
+    }

@@ -1,0 +1,157 @@
+"""sifa settings: one env-driven module. Defaults run the demo on SQLite under ``var/``.
+
+Every environment variable read here is listed in docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from sifa.project.env import env_bool, env_int, env_list, env_str, file_secret
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("SIFA_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+NODE_MODULES = Path(env_str("SIFA_NODE_MODULES", str(BASE_DIR / "node_modules")))
+
+DEBUG = env_bool("SIFA_DEBUG", False)
+SECRET_KEY = env_str("SIFA_SECRET_KEY", "") or file_secret(VAR_DIR / "keys" / "secret_key", 48)
+ALLOWED_HOSTS = env_list("SIFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("SIFA_CSRF_TRUSTED_ORIGINS", [])
+
+# Field encryption key for identity numbers (AES-256-GCM) and the blind-index key derived from it.
+SIFA_DATA_KEY = env_str("SIFA_DATA_KEY", "") or file_secret(VAR_DIR / "keys" / "data.key", 32)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ninja",
+    "sifa.core.orgs",
+    "sifa.core.accounts",
+    "sifa.core.audit",
+    "sifa.core.persons",
+    "sifa.core.ui",
+    "sifa.core.demo",
+    "sifa.project",  # last: freezes the registries
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sifa.core.ui.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sifa.core.accounts.middleware.ActorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "sifa.core.ui.middleware.SifaErrorMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sifa.project.urls"
+WSGI_APPLICATION = "sifa.project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sifa.core.ui.context.shell",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sifa.sqlite3'}"),
+        conn_max_age=env_int("SIFA_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
+    )
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "sifa.core.accounts.passwords.SifaPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "ui:home"
+
+# 等保2.0 三级: lockout and idle timeout.
+SIFA_LOCKOUT_THRESHOLD = env_int("SIFA_LOCKOUT_THRESHOLD", 5)
+SIFA_LOCKOUT_MINUTES = env_int("SIFA_LOCKOUT_MINUTES", 15)
+SIFA_SESSION_IDLE_MINUTES = env_int("SIFA_SESSION_IDLE_MINUTES", 30)
+SIFA_AUDIT_RETENTION_DAYS = max(180, env_int("SIFA_AUDIT_RETENTION_DAYS", 180))
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SIFA_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("SIFA_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("SIFA_SSL_REDIRECT", False)
+SIFA_CSP = env_str(
+    "SIFA_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'",
+)
+
+# Requests: oversized bodies are refused with 400 before they reach a view.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SIFA_MAX_REQUEST_BYTES", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = env_str("SIFA_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("SIFA_STATIC_ROOT", str(VAR_DIR / "static")))
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env_str("SIFA_MEDIA_ROOT", str(VAR_DIR / "media")))
+WHITENOISE_USE_FINDERS = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SIFA_LOG_LEVEL", "WARNING")},
+}

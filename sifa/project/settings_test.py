@@ -1,0 +1,12 @@
+"""Settings for the test suite: same as production settings, faster hashing, isolated var dir."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("SIFA_VAR_DIR", os.path.join(tempfile.gettempdir(), "sifa-test-var"))
+
+from sifa.project.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]

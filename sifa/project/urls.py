@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from sifa.project.api import api
+
+urlpatterns = [
+    path("", include("sifa.core.ui.urls")),
+    path("accounts/", include("sifa.core.accounts.urls")),
+    path("orgs/", include("sifa.core.orgs.urls")),
+    path("persons/", include("sifa.core.persons.urls")),
+    path("audit/", include("sifa.core.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "sifa.core.ui.handlers.bad_request"
+handler403 = "sifa.core.ui.handlers.permission_denied"
+handler404 = "sifa.core.ui.handlers.page_not_found"
+handler500 = "sifa.core.ui.handlers.server_error"
