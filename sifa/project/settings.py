@@ -144,6 +144,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("SIFA_MEDIA_ROOT", str(VAR_DIR / "media")))
 WHITENOISE_USE_FINDERS = True
 
