@@ -125,9 +125,17 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, status=404, code="not_found", title="未找到", detail="对象不存在或无权访问")
 
 
+_HTTP_ERRORS = {
+    403: ("csrf_failed", "无权操作", "CSRF 校验失败：使用会话认证的写操作须携带 X-CSRFToken 请求头"),
+    405: ("method_not_allowed", "方法不允许", "该接口不支持此 HTTP 方法"),
+    429: ("too_many_requests", "请求过于频繁", "请求过于频繁，请稍后再试"),
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem(request, status=exc.status_code, code="http_error", title="请求有误", detail=str(exc))
+    code, title, detail = _HTTP_ERRORS.get(exc.status_code, ("http_error", "请求有误", "请求有误"))
+    return problem(request, status=exc.status_code, code=code, title=title, detail=detail)
 
 
 def _mount_routers() -> None:

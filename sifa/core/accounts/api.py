@@ -2,7 +2,7 @@
 import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sifa.core.accounts import selectors, services
@@ -86,7 +86,7 @@ def get_user(request: HttpRequest, user_id: int) -> dict[str, object]:
 
 
 @router.post("/users", response={201: UserOut}, summary="新建用户（含首个任职）")
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status[User]:
     actor = actor_of(request)
     actor.require("accounts.manage")
     org = get_visible_or_404(Org, actor, pk=payload.org_id)
@@ -95,4 +95,4 @@ def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
         raise NotFound(f"角色 {payload.role} 不存在")
     user = services.create_user(actor=actor, username=payload.username, display_name=payload.display_name,
                                 password=payload.password, org=org, role=role, phone=payload.phone)
-    return 201, user
+    return Status(201, user)

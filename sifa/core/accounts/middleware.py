@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -65,8 +66,12 @@ class ActorMiddleware:
                 if request.path.startswith("/api/"):
                     request.actor = Actor.anonymous(ip=client_ip(request), user_agent=client_agent(request))  # type: ignore[attr-defined]
                     return self.get_response(request)
+                # MessageMiddleware runs after this one, so open the message storage here and save it ourselves.
+                request._messages = default_storage(request)  # type: ignore[attr-defined]
                 messages.warning(request, f"您已超过 {settings.SIFA_SESSION_IDLE_MINUTES} 分钟未操作，请重新登录")
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                response = redirect(f"{reverse('accounts:login')}?next={request.path}")
+                request._messages.update(response)  # type: ignore[attr-defined]
+                return response
             request.session[SESSION_LAST_SEEN] = now
         request.actor = actor_for_request(request)  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -227,7 +227,8 @@ def locked_until(*, username: str, ip: str | None) -> datetime.datetime | None:
     for qs in (recent.filter(username__iexact=username), recent.filter(ip=ip) if ip else recent.none()):
         times = list(qs.order_by("-created_at").values_list("created_at", flat=True)[:threshold])
         if len(times) >= threshold:
-            return times[0] + datetime.timedelta(minutes=settings.SIFA_LOCKOUT_MINUTES)
+            # The lock lifts when the oldest of the last ``threshold`` failures leaves the window.
+            return times[-1] + datetime.timedelta(minutes=settings.SIFA_LOCKOUT_MINUTES)
     return None
 
 

@@ -138,6 +138,9 @@ def setup_2fa(request: HttpRequest) -> HttpResponse:
     if user is None:
         return redirect("accounts:login")
     assert isinstance(user, User)
+    if not request.user.is_authenticated and user.totp_enabled:
+        # Half-signed-in (password only): an enrolled user must pass the TOTP step, not enrol a new secret.
+        return redirect("accounts:login_2fa")
     secret = request.session.get(PENDING_SECRET) or services.new_totp_secret()
     request.session[PENDING_SECRET] = secret
     form = TotpForm(request.POST or None)

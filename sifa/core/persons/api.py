@@ -2,7 +2,7 @@
 import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sifa.core.api import PagePagination, actor_of
@@ -101,12 +101,12 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter]):  # type: i
 
 
 @router.post("/persons", response={201: PersonOut}, summary="登记自然人")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     actor = actor_of(request)
     org = get_visible_or_404(Org, actor, pk=payload.org_id) if payload.org_id else None
     person = services.register_person(actor=actor, name=payload.name, id_number=payload.id_number, phone=payload.phone,
                                       address=payload.address, region=_region(payload.region_code), org=org)
-    return 201, person
+    return Status(201, person)
 
 
 @router.get("/persons/{person_id}", response=PersonOut, summary="自然人详情（身份证号脱敏）")
@@ -143,12 +143,12 @@ def list_entities(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped
 
 
 @router.post("/entities", response={201: EntityOut}, summary="登记法人和其他组织")
-def create_entity(request: HttpRequest, payload: EntityIn) -> tuple[int, Entity]:
+def create_entity(request: HttpRequest, payload: EntityIn) -> Status[Entity]:
     actor = actor_of(request)
     entity = services.register_entity(actor=actor, name=payload.name, credit_code=payload.credit_code,
                                       legal_representative=payload.legal_representative, address=payload.address,
                                       region=_region(payload.region_code))
-    return 201, entity
+    return Status(201, entity)
 
 
 @router.get("/entities/{entity_id}", response=EntityOut, summary="法人和其他组织详情")

@@ -1,0 +1,75 @@
+"""What every route requires, for the authorization-matrix test (tests/test_authz_matrix.py).
+
+Every page route (by URL name) and every API operation ("METHOD /path" from the OpenAPI document)
+must appear here; the matrix test fails on a route that is missing, so the matrix grows with the
+routes. ``auth`` is "public" (no sign-in), "login" (any signed-in user) or a permission code.
+``obj`` names the kind of object the route's path parameter points to ("person", "org", ...):
+the matrix calls it with an object inside the actor's subtree and with objects outside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    auth: str
+    obj: str | None = None
+    method: str = "GET"
+    body: dict[str, Any] = field(default_factory=dict)  # JSON body for API writes / form data for pages
+    note: str = ""
+
+
+PAGES: dict[str, RouteSpec] = {
+    "ui:home": RouteSpec("login"),
+    "ui:healthz": RouteSpec("public"),
+    "accounts:login": RouteSpec("public"),
+    "accounts:login_2fa": RouteSpec("public", note="redirects to login without a pending sign-in"),
+    "accounts:setup_2fa": RouteSpec("public", note="own account only"),
+    "accounts:logout": RouteSpec("public", method="POST"),
+    "accounts:switch_membership": RouteSpec("login", method="POST", obj="own_membership", body={"membership": "{obj}"}),
+    "accounts:profile": RouteSpec("login"),
+    "accounts:token_revoke": RouteSpec("login", obj="token", method="POST"),
+    "accounts:user_list": RouteSpec("accounts.view"),
+    "accounts:user_create": RouteSpec("accounts.manage"),
+    "accounts:user_detail": RouteSpec("accounts.view", obj="user"),
+    "accounts:membership_deactivate": RouteSpec("accounts.manage", obj="membership", method="POST"),
+    "orgs:tree": RouteSpec("orgs.view"),
+    "orgs:detail": RouteSpec("orgs.view", obj="org"),
+    "persons:list": RouteSpec("persons.view"),
+    "persons:create": RouteSpec("persons.manage"),
+    "persons:export": RouteSpec("persons.export"),
+    "persons:detail": RouteSpec("persons.view", obj="person"),
+    "persons:edit": RouteSpec("persons.manage", obj="person"),
+    "persons:reveal": RouteSpec("persons.reveal", obj="person", method="POST"),
+    "persons:entity_list": RouteSpec("persons.view"),
+    "persons:entity_create": RouteSpec("persons.manage"),
+    "persons:entity_detail": RouteSpec("persons.view", obj="entity"),
+    "audit:list": RouteSpec("audit.view"),
+    "audit:export": RouteSpec("audit.export"),
+}
+
+API: dict[str, RouteSpec] = {
+    "GET /api/v1/me": RouteSpec("login"),
+    "GET /api/v1/users": RouteSpec("accounts.view"),
+    "POST /api/v1/users": RouteSpec("accounts.manage", body={
+        "username": "matrix_user", "display_name": "矩阵测试", "password": "Matrix#2026", "org_id": "{org}", "role": "grid_worker"}),
+    "GET /api/v1/users/{user_id}": RouteSpec("accounts.view", obj="user"),
+    "GET /api/v1/orgs": RouteSpec("orgs.view"),
+    "GET /api/v1/orgs/tree": RouteSpec("orgs.view"),
+    "GET /api/v1/orgs/{org_id}": RouteSpec("orgs.view", obj="org"),
+    "GET /api/v1/persons": RouteSpec("persons.view"),
+    "POST /api/v1/persons": RouteSpec("persons.manage", body={"name": "矩阵新人", "id_number": "{new_id_number}"}),
+    "GET /api/v1/persons/{person_id}": RouteSpec("persons.view", obj="person"),
+    "PATCH /api/v1/persons/{person_id}": RouteSpec("persons.manage", obj="person", body={"phone": "13800000000"}),
+    "POST /api/v1/persons/{person_id}/reveal": RouteSpec("persons.reveal", obj="person", body={}),
+    "GET /api/v1/entities": RouteSpec("persons.view"),
+    "POST /api/v1/entities": RouteSpec("persons.manage", body={"name": "矩阵公司", "credit_code": "{new_credit_code}"}),
+    "GET /api/v1/entities/{entity_id}": RouteSpec("persons.view", obj="entity"),
+    "GET /api/v1/audit": RouteSpec("audit.view"),
+}
+
+# API routes outside the JSON API proper (documents about the API).
+API_PUBLIC_PAGES = {"api:openapi-json", "api:openapi-view", "api:api-root"}

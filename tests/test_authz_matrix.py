@@ -1,0 +1,262 @@
+"""Authorization matrix: every page and API route × every demo role × inside/outside the subtree.
+
+Routes are enumerated from the URL resolver and the OpenAPI document; a route missing from
+tests/authz_spec.py fails ``test_every_route_is_specified``, so the matrix grows with the routes.
+For each route and demo account the test checks: no sign-in → login redirect / 401; a role
+without the permission → 403; an object outside the actor's subtree → 404 exactly like a
+missing one; an object inside → allowed; and no response body carries a marker of an object
+outside the actor's subtree (the leak check).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sifa.core.accounts.models import AccessToken, Membership, Role, User
+from sifa.core.accounts.services import hash_token
+from sifa.core.orgs.choices import OrgType
+from sifa.core.orgs.models import Org, Region
+from sifa.core.persons.idnumbers import credit_check_char
+from sifa.core.persons.models import Entity, Person
+from sifa.core.testing import DEMO_USERS, client_for, make_id_number, membership_of
+from sifa.project.api import api
+from tests.authz_spec import API, API_PUBLIC_PAGES, PAGES, RouteSpec
+
+
+def page_routes() -> dict[str, str]:
+    """URL name → route pattern for every page (the API is enumerated from its OpenAPI document)."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[Any], prefix: str, ns: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern), f"{ns}:{p.namespace}".strip(":") if p.namespace else ns)
+            elif isinstance(p, URLPattern) and p.name:
+                found[f"{ns}:{p.name}" if ns else p.name] = prefix + str(p.pattern)
+
+    walk(get_resolver().url_patterns, "", "")
+    return {name: route for name, route in found.items() if not name.startswith("api:")}
+
+
+def api_routes() -> list[str]:
+    schema = api.get_openapi_schema()
+    return sorted(f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops)
+
+
+def test_every_route_is_specified() -> None:
+    pages = set(page_routes())
+    assert pages - set(PAGES) == set(), "pages missing from tests/authz_spec.py PAGES"
+    assert set(PAGES) - pages == set(), "stale entries in PAGES"
+    apis = set(api_routes())
+    assert apis - set(API) == set(), "API operations missing from tests/authz_spec.py API"
+    assert set(API) - apis == set(), "stale entries in API"
+    api_pages = {n for n in dict(_all_names()) if n.startswith("api:")} - {
+        n for n in _all_names_api_operations()}
+    assert api_pages <= API_PUBLIC_PAGES
+
+
+def _all_names() -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+
+    def walk(patterns: list[Any], ns: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{ns}:{p.namespace}".strip(":") if p.namespace else ns)
+            elif p.name:
+                out.append((f"{ns}:{p.name}" if ns else p.name, ""))
+
+    walk(get_resolver().url_patterns, "")
+    return out
+
+
+def _all_names_api_operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    names = set()
+    for ops in schema["paths"].values():
+        for op in ops.values():
+            names.add("api:" + op["operationId"].rsplit("_api_", 1)[-1])
+    return names
+
+
+# --- the world: one anchor (org + person + entity + user + membership + token) per org of interest ---
+
+@dataclass
+class Anchor:
+    key: str
+    org: Org
+    person: Person
+    entity: Entity
+    user: User
+    membership: Membership
+    token: AccessToken
+
+    @property
+    def markers(self) -> list[str]:
+        return [self.person.name, self.entity.name, self.user.username]
+
+
+def _make_anchor(key: str, org: Org, n: int) -> Anchor:
+    from sifa.core import crypto
+    from sifa.core.persons.idnumbers import mask_id_number
+    from sifa.core.persons.services import ID_CONTEXT, id_number_index
+
+    number = make_id_number("330111", seq=500 + n)
+    person = Person.objects.create(
+        name=f"越界标记人{key}号", id_number_encrypted=crypto.encrypt(number, context=ID_CONTEXT),
+        id_number_index=id_number_index(number), id_number_masked=mask_id_number(number), gender="M",
+        birth_date="1990-01-01", org=org)
+    first17 = f"91330111MATRIX{n:03d}"
+    first17 = first17[:17].replace("I", "1")
+    entity = Entity.objects.create(name=f"越界标记公司{key}号", credit_code=first17 + credit_check_char(first17), org=org)
+    user = User.objects.create(username=f"marker_{key}_", display_name="标记用户")
+    membership = Membership.objects.create(user=user, org=org, role=Role.objects.get(code="grid_worker"))
+    token = AccessToken.objects.create(user=user, membership=membership, name="m", prefix=f"m{n}",
+                                       token_hash=hash_token(f"marker-token-{key}"))
+    return Anchor(key, org, person, entity, user, membership, token)
+
+
+@pytest.fixture
+def world(db: Any) -> dict[str, Anchor]:
+    anchors: dict[str, Anchor] = {}
+    orgs = {membership_of(u).org for u in DEMO_USERS}
+    ningbo = Org.objects.get(name="宁波市司法局")
+    foreign_region = Region.objects.get(code="1504")
+    foreign = Org.objects.create(name="矩阵外部司法局", type=OrgType.JUSTICE_BUREAU, region=foreign_region, path="tmp")
+    foreign.path = Org.path_segment(foreign.pk)
+    foreign.save(update_fields=["path"])
+    for n, org in enumerate(sorted(orgs | {ningbo, foreign}, key=lambda o: o.path)):
+        anchors[str(org.pk)] = _make_anchor(str(org.pk), org, n)
+    return anchors
+
+
+def _inside(actor_org: Org, anchor: Anchor) -> bool:
+    return anchor.org.path.startswith(actor_org.path)
+
+
+def _object_ids(kind: str, username: str, world: dict[str, Anchor]) -> tuple[list[int], list[int]]:
+    """(inside ids, outside ids) of ``kind`` for ``username``."""
+    me = membership_of(username)
+    own = world[str(me.org.pk)]
+    outside = [a for a in world.values() if not _inside(me.org, a)]
+    if kind == "token":
+        mine = AccessToken.objects.create(user=me.user, membership=me, name="mine", prefix="mine",
+                                          token_hash=hash_token(f"own-{username}"))
+        return [mine.pk], [a.token.pk for a in world.values()]
+    if kind == "own_membership":
+        return [me.pk], [a.membership.pk for a in world.values()]
+    attr = {"person": "person", "entity": "entity", "user": "user", "membership": "membership", "org": "org"}[kind]
+    return [getattr(own, attr).pk], [getattr(a, attr).pk for a in outside]
+
+
+def _perms(username: str) -> set[str]:
+    return set(membership_of(username).role.permissions)
+
+
+def _allowed(spec: RouteSpec, username: str | None) -> bool:
+    if spec.auth == "public":
+        return True
+    if username is None:
+        return False
+    return spec.auth == "login" or spec.auth in _perms(username)
+
+
+def _leaks(body: str, username: str, world: dict[str, Anchor]) -> list[str]:
+    me = membership_of(username)
+    return [m for a in world.values() if not _inside(me.org, a) for m in a.markers if m in body]
+
+
+def _page_url(name: str, obj_id: int | None) -> str:
+    takes_arg = "<" in page_routes()[name]
+    return reverse(name, args=[obj_id]) if takes_arg and obj_id is not None else reverse(name)
+
+
+def _request(client: Client, method: str, url: str, body: dict[str, Any], *, api_call: bool) -> Any:
+    if api_call:
+        return client.generic(method, url, data=json.dumps(body), content_type="application/json")
+    if method == "POST":
+        return client.post(url, body)
+    return client.get(url)
+
+
+def _fill(body: dict[str, Any], username: str, n: int, obj_id: int | None = None) -> dict[str, Any]:
+    me = membership_of(username)
+    out = {}
+    for k, v in body.items():
+        if v == "{obj}":
+            v = obj_id
+        elif v == "{org}":
+            v = me.org.pk
+        elif v == "{new_id_number}":
+            v = make_id_number("330111", seq=900 + n)
+        elif v == "{new_credit_code}":
+            first17 = f"9133011100000{n:04d}"
+            v = first17 + credit_check_char(first17)
+        out[k] = v
+    return out
+
+
+def _check(route: str, spec: RouteSpec, url_for: Any, *, api_call: bool, world: dict[str, Anchor]) -> list[str]:
+    failures: list[str] = []
+    # anonymous
+    url = url_for(None if spec.obj is None else 1)
+    r = _request(Client(), spec.method, url, {}, api_call=api_call)
+    if spec.auth == "public":
+        if r.status_code >= 500:
+            failures.append(f"{route} anonymous → {r.status_code}")
+    elif api_call and r.status_code != 401:
+        failures.append(f"{route} anonymous → {r.status_code}, expected 401")
+    elif not api_call and not (r.status_code == 302 and "/accounts/login/" in r["Location"]):
+        failures.append(f"{route} anonymous → {r.status_code}, expected login redirect")
+    for n, username in enumerate(DEMO_USERS):
+        allowed = _allowed(spec, username)
+        if spec.obj is None:
+            targets = [(None, True)]
+        else:
+            inside, outside = _object_ids(spec.obj, username, world)
+            targets = [(i, True) for i in inside] + [(o, False) for o in outside]
+        for obj_id, is_inside in targets:
+            body = _fill(spec.body, username, n, obj_id)
+            r = _request(client_for(username), spec.method, url_for(obj_id), body, api_call=api_call)
+            where = f"{route} as {username} ({'inside' if is_inside else 'outside'} {obj_id})"
+            if r.status_code >= 500:
+                failures.append(f"{where} → {r.status_code}")
+            elif not allowed and spec.auth != "public":
+                if r.status_code != 403:
+                    failures.append(f"{where} → {r.status_code}, expected 403 (no {spec.auth})")
+            elif not is_inside and r.status_code != 404:
+                failures.append(f"{where} → {r.status_code}, expected 404")
+            elif is_inside and r.status_code in (403, 404):
+                failures.append(f"{where} → {r.status_code}, expected access")
+            content_type = r.get("Content-Type", "")
+            if "html" in content_type or "json" in content_type:
+                leaked = _leaks(r.content.decode(errors="replace"), username, world)
+                if leaked:
+                    failures.append(f"{where} leaked {leaked}")
+    return failures
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_route(name: str, world: dict[str, Anchor]) -> None:
+    spec = PAGES[name]
+    failures = _check(name, spec, lambda obj_id: _page_url(name, obj_id), api_call=False, world=world)
+    assert failures == []
+
+
+@pytest.mark.parametrize("route", sorted(API))
+def test_api_route(route: str, world: dict[str, Anchor]) -> None:
+    spec = API[route]
+    method, path = route.split(" ", 1)
+    spec = RouteSpec(spec.auth, spec.obj, method, spec.body)
+    param = path[path.index("{"): path.index("}") + 1] if "{" in path else None
+
+    def url_for(obj_id: int | None) -> str:
+        return path.replace(param, str(obj_id)) if param else path
+
+    failures = _check(route, spec, url_for, api_call=True, world=world)
+    assert failures == []
