@@ -55,7 +55,41 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details. `code` is stable for clients; `detail` is Chinese for people.",
+    "type": "object",
+    "required": ["type", "title", "status", "code", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"],
+                   "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+        "existing_url": {"type": "string"},
+    },
+}
+_ERROR_STATUSES = {400: "输入有误", 401: "未登录", 403: "无权操作", 404: "对象不存在或无权访问", 409: "状态冲突或重复"}
+
+
+class SifaAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document also declares the problem+json error responses of every operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for ops in schema["paths"].values():
+            for op in ops.values():
+                for status, description in _ERROR_STATUSES.items():
+                    op["responses"].setdefault(status, {"description": description, "content": ref})
+        return schema
+
+
+api = SifaAPI(
     renderer=ChineseJSONRenderer(),
     title="sifa API",
     version="1",

@@ -1,0 +1,145 @@
+"""Every public service writes exactly one registered audit event (CONVENTIONS §4.3, §4.16).
+
+Every function decorated with ``@service`` is listed in ``registry.services``. This test drives
+each one through a recipe below and checks the audit log grew by exactly one row of the
+service's declared action, carrying the actor. A new service without a recipe fails
+``test_every_service_has_a_recipe``; the @service decorator itself raises at run time when a
+service records zero or several events.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pyotp
+import pytest
+from django.utils import timezone
+
+from sifa.core import registry
+from sifa.core.accounts import services as accounts
+from sifa.core.accounts.actor import Actor
+from sifa.core.accounts.models import AccessToken, Role, User
+from sifa.core.audit import services as audit
+from sifa.core.audit.models import AuditEvent
+from sifa.core.orgs import services as orgs
+from sifa.core.orgs.choices import OrgType
+from sifa.core.orgs.models import Org, Region
+from sifa.core.orgs.regions import RegionRow
+from sifa.core.persons import services as persons
+from sifa.core.persons.idnumbers import credit_check_char
+from sifa.core.persons.models import Person
+from sifa.core.testing import actor_for, make_id_number, membership_of
+
+
+def _org(name: str) -> Org:
+    return Org.objects.get(name=name)
+
+
+def _new_user(actor: Actor) -> User:
+    return accounts.create_user(actor=actor, username="cover_user", display_name="覆盖", password="Cover#2026",
+                                org=_org("杭州市富阳区司法局"), role=Role.objects.get(code="grid_worker"))
+
+
+def _fuyang_person() -> Person:
+    return Person.objects.filter(org__path__startswith=_org("杭州市富阳区司法局").path).first()  # type: ignore[return-value]
+
+
+def _totp(actor: Actor) -> None:
+    user = actor.user
+    assert user is not None
+    secret = accounts.new_totp_secret()
+    accounts.enable_totp(actor=actor, user=user, secret=secret, code=pyotp.TOTP(secret).now())
+
+
+def _old_audit_rows() -> None:
+    AuditEvent.objects.bulk_create([AuditEvent(action="accounts.logout", operation_id="00000000-0000-0000-0000-000000000000",
+                                               actor_name="x", created_at=timezone.now() - datetime.timedelta(days=400))])
+
+
+def _succeed_regions(actor: Actor) -> None:
+    regions = list(Region.objects.current().filter(code__in=["330111206", "330111207"]))
+    orgs.succeed_regions(actor=actor, regions=regions, code="330111299", name="合并乡", on_date=datetime.date(2026, 1, 1))
+
+
+RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
+    "sifa.core.orgs.services.import_regions": ("admin", lambda a: orgs.import_regions(
+        actor=a, rows=[RegionRow(1, "330111999", "测试镇")], source="test")),
+    "sifa.core.orgs.services.create_org": ("county", lambda a: orgs.create_org(
+        actor=Actor.for_membership(membership_of("admin")), name="测试调委会", org_type=OrgType.MEDIATION_COMMITTEE,
+        region=Region.objects.get(code="330111001"), parent=_org("杭州市富阳区司法局"))),
+    "sifa.core.orgs.services.update_org": ("admin", lambda a: orgs.update_org(
+        actor=a, org=_org("杭州市富阳区司法局"), name="杭州市富阳区司法局", address="富阳区金桥北路", phone="0571-1")),
+    "sifa.core.orgs.services.succeed_org": ("admin", lambda a: orgs.succeed_org(
+        actor=a, org=_org("渔山乡司法所"), name="新渔山司法所", region=Region.objects.get(code="330111207"),
+        on_date=datetime.date(2026, 1, 1))),
+    "sifa.core.orgs.services.succeed_regions": ("admin", _succeed_regions),
+    "sifa.core.accounts.services.create_user": ("admin", _new_user),
+    "sifa.core.accounts.services.update_user": ("admin", lambda a: accounts.update_user(
+        actor=a, user=User.objects.get(username="office1"), display_name="新名字", phone="", is_active=True)),
+    "sifa.core.accounts.services.change_password": ("county", lambda a: accounts.change_password(
+        actor=a, user=a.user, password="Changed#2026", old_password="Sifa#2026")),
+    "sifa.core.accounts.services.add_membership": ("admin", lambda a: accounts.add_membership(
+        actor=a, user=User.objects.get(username="office1"), org=_org("杭州市富阳区司法局"), role=Role.objects.get(code="grid_worker"))),
+    "sifa.core.accounts.services.deactivate_membership": ("admin", lambda a: accounts.deactivate_membership(
+        actor=a, membership=membership_of("office2"))),
+    "sifa.core.accounts.services.enable_totp": ("county", _totp),
+    "sifa.core.accounts.services.create_access_token": ("county", lambda a: accounts.create_access_token(
+        actor=a, membership=a.membership, name="t")),
+    "sifa.core.accounts.services.revoke_access_token": ("county", lambda a: accounts.revoke_access_token(
+        actor=a, token=AccessToken.objects.create(user=a.user, membership=a.membership, name="t", prefix="p",
+                                                  token_hash=accounts.hash_token("coverage")))),
+    "sifa.core.accounts.services.record_login_failure": ("county", lambda a: accounts.record_login_failure(
+        actor=Actor.anonymous(ip="10.0.0.1"), username="county", reason="bad_credentials")),
+    "sifa.core.accounts.services.record_lockout": ("county", lambda a: accounts.record_lockout(
+        actor=Actor.anonymous(ip="10.0.0.1"), username="county", until=timezone.now())),
+    "sifa.core.accounts.services.record_login": ("county", lambda a: accounts.record_login(actor=a, two_factor=False)),
+    "sifa.core.accounts.services.record_logout": ("county", lambda a: accounts.record_logout(actor=a)),
+    "sifa.core.accounts.services.record_session_expired": ("county", lambda a: accounts.record_session_expired(
+        actor=a, idle_minutes=30)),
+    "sifa.core.audit.services.export_audit_events": ("admin", lambda a: audit.export_audit_events(
+        actor=a, queryset_description="all", row_count=1)),
+    "sifa.core.audit.services.purge_audit_events": ("admin", lambda a: (_old_audit_rows(), audit.purge_audit_events(
+        actor=a, before=timezone.now() - datetime.timedelta(days=365)))),
+    "sifa.core.persons.services.register_person": ("county", lambda a: persons.register_person(
+        actor=a, name="覆盖测试", id_number=make_id_number(seq=777))),
+    "sifa.core.persons.services.update_person": ("county", lambda a: persons.update_person(
+        actor=a, person=_fuyang_person(), name="改名", phone="13900000000", address="", region=None)),
+    "sifa.core.persons.services.reveal_person_id_number": ("county", lambda a: persons.reveal_person_id_number(
+        actor=a, person=_fuyang_person())),
+    "sifa.core.persons.services.export_persons": ("county", lambda a: persons.export_persons(
+        actor=a, description="all", row_count=3)),
+    "sifa.core.persons.services.register_entity": ("county", lambda a: persons.register_entity(
+        actor=a, name="覆盖公司", credit_code="91330111MA2AAAAAA" + credit_check_char("91330111MA2AAAAAA"))),
+}
+
+EXEMPT = {
+    "sifa.core.demo.generator.load_demo": "runs when the test database is built (conftest); test_demo_load_was_audited checks its row",
+}
+
+
+def test_every_service_has_a_recipe() -> None:
+    assert set(registry.services) - set(RECIPES) - set(EXEMPT) == set()
+    assert set(RECIPES) | set(EXEMPT) <= set(registry.services)
+
+
+@pytest.mark.parametrize("name", sorted(RECIPES))
+def test_service_writes_exactly_one_audit_event(name: str, db: Any) -> None:
+    # given
+    username, recipe = RECIPES[name]
+    actor = actor_for(username)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    # when
+    recipe(actor)
+    # then
+    new = list(AuditEvent.objects.exclude(pk__in=before))
+    assert [e.action for e in new] == [registry.services[name].audit_action]
+    assert new[0].action in registry.audit_actions
+    assert new[0].actor_name
+
+
+def test_demo_load_was_audited(db: Any) -> None:
+    rows = AuditEvent.objects.filter(action="demo.loaded")
+    assert rows.count() == 1
+    assert rows.get().changes["persons"] == Person.objects.count()
