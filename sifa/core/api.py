@@ -12,7 +12,7 @@ from sifa.core.accounts.actor import Actor
 
 
 def actor_of(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
+    return request.actor  # type: ignore[attr-defined]
 
 
 class PagePagination(PaginationBase):

@@ -35,7 +35,7 @@ class TokenForm(BootstrapMixin, forms.Form):
 
 
 class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Org) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Org) -> str:
         return "　" * obj.depth + obj.name
 
 

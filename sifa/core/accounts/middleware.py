@@ -38,9 +38,9 @@ def actor_for_request(request: HttpRequest) -> Actor:
     user = request.user
     if not user.is_authenticated:
         return Actor.anonymous(ip=ip, user_agent=agent)
-    memberships = active_memberships(user)  # type: ignore[arg-type]
+    memberships = active_memberships(user)
     if not memberships:
-        return Actor(user=user, membership=None, ip=ip, user_agent=agent)  # type: ignore[arg-type]
+        return Actor(user=user, membership=None, ip=ip, user_agent=agent)
     wanted = request.session.get(SESSION_MEMBERSHIP)
     chosen = next((m for m in memberships if m.pk == wanted), memberships[0])
     if chosen.pk != wanted:

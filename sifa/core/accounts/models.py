@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
@@ -18,8 +18,6 @@ class User(AbstractUser):
     totp_secret = models.TextField("TOTP 密钥（加密）", blank=True, editable=False)
     totp_enabled = models.BooleanField("已启用双因素认证", default=False)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = "用户"

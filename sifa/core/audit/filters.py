@@ -34,4 +34,4 @@ AUDIT_FILTER_FIELDS = ("action", "actor", "object_type", "object_id", "since", "
 
 
 def audit_filter_from(params: dict[str, str]) -> AuditFilter:
-    return AuditFilter(**{k: v for k, v in params.items() if k in AUDIT_FILTER_FIELDS and v != ""})
+    return AuditFilter.model_validate({k: v for k, v in params.items() if k in AUDIT_FILTER_FIELDS and v != ""})

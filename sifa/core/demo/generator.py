@@ -174,7 +174,7 @@ def build_accounts(structure: dict[str, object], scale: Scale, rng: random.Rando
         n += 1
         users.append(User(username=f"grid{n:05d}", display_name=fake.name(), password=password_hash))
         plan.append((len(users) - 1, office, GRID_WORKER))
-    for county in sorted({o.parent for o in offices if o.parent}, key=lambda o: o.path):  # type: ignore[union-attr]
+    for county in sorted({o.parent for o in offices if o.parent}, key=lambda o: o.path):
         n += 1
         users.append(User(username=f"corr{n:05d}", display_name=fake.name(), password=password_hash))
         plan.append((len(users) - 1, county, CORRECTION_STAFF))

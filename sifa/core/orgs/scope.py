@@ -8,8 +8,9 @@ out-of-scope object indistinguishable from a missing one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from sifa.core.errors import NotFound
@@ -23,7 +24,7 @@ M = TypeVar("M", bound=models.Model)
 class ScopedQuerySet(models.QuerySet[M]):
     scope_path_field: str = "org__path"
 
-    def visible_to(self, actor: Actor) -> ScopedQuerySet[M]:
+    def visible_to(self, actor: Actor) -> Self:
         if actor.is_system:
             return self.all()
         org = actor.org
@@ -38,5 +39,5 @@ def get_visible_or_404(model: type[M], actor: Actor, **lookup: Any) -> M:
         raise TypeError(f"{model.__name__} is not scoped")
     try:
         return qs.visible_to(actor).get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc

@@ -49,7 +49,7 @@ PERSON_FILTER_FIELDS = ("q", "gender", "region", "org")
 
 
 def person_filter_from(params: dict[str, str]) -> PersonFilter:
-    return PersonFilter(**{k: v for k, v in params.items() if k in PERSON_FILTER_FIELDS and v != ""})
+    return PersonFilter.model_validate({k: v for k, v in params.items() if k in PERSON_FILTER_FIELDS and v != ""})
 
 
 __all__ = ["PersonFilter", "person_filter_from", "Person"]

@@ -9,7 +9,7 @@ from sifa.core.ui.forms import BootstrapMixin
 class RegionCodeField(forms.CharField):
     """A region entered by its code; unknown codes are refused with a message naming the field."""
 
-    def clean(self, value: str | None) -> Region | None:  # type: ignore[override]
+    def clean(self, value: str | None) -> Region | None:
         code = super().clean(value)
         if not code:
             return None

@@ -23,7 +23,7 @@ def _operation(method: str, path: str) -> dict[str, Any]:
     for template, ops in _document()["paths"].items():
         pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
         if re.match(pattern, path) and method.lower() in ops:
-            return ops[method.lower()]  # type: ignore[no-any-return]
+            return ops[method.lower()]
     raise AssertionError(f"{method} {path} is not in docs/api/openapi.json")
 
 
@@ -37,6 +37,6 @@ def assert_matches_openapi(method: str, path: str, status: int, content_type: st
     assert media in content, f"{method} {path} {status}: {media} not documented ({list(content)})"
     schema = dict(content[media]["schema"])
     doc = _document()
-    registry: Registry = Registry().with_resource("urn:sifa:openapi", Resource.opaque(doc))  # type: ignore[type-arg]
+    registry: Registry = Registry().with_resource("urn:sifa:openapi", Resource.opaque(doc))
     schema = {"$ref": "urn:sifa:openapi" + schema["$ref"]} if "$ref" in schema else schema
     Draft202012Validator(schema, registry=registry).validate(body)

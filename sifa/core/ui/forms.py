@@ -26,7 +26,7 @@ class BootstrapMixin:
     """Adds Tabler/Bootstrap classes to widgets."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else (

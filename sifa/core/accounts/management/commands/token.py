@@ -35,5 +35,5 @@ class Command(BaseCommand):
             memberships = [m for m in memberships if m.pk == options["membership"]]
         if not memberships:
             raise CommandError("该用户没有有效任职")
-        _, token = create_access_token(actor=actor, membership=memberships[0], name=options["name"])
-        self.stdout.write(token)
+        _, text = create_access_token(actor=actor, membership=memberships[0], name=options["name"])
+        self.stdout.write(text)
