@@ -62,7 +62,9 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
+        # Any pk, not only a loaded row's: Model.save() with a pk set first tries an UPDATE (through
+        # QuerySet._update, not the guarded update()), so AuditEvent(pk=<existing>, ...).save() would overwrite.
+        if self.pk is not None:
             raise AuditLogIsAppendOnly("审计日志只能追加，不能修改")
         super().save(*args, **kwargs)
 

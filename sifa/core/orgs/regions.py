@@ -18,7 +18,7 @@ from sifa.core.orgs.choices import RegionLevel
 DATA_FILE = Path(__file__).parent / "data" / "regions.csv"
 
 _LEVEL_BY_LENGTH = {2: RegionLevel.PROVINCE, 4: RegionLevel.CITY, 6: RegionLevel.COUNTY, 9: RegionLevel.TOWNSHIP}
-_CODE_RE = re.compile(r"^\d+$")
+_CODE_RE = re.compile(r"[0-9]+")  # ASCII only, whole string: \d admits full-width digits, $ a trailing newline
 
 
 class RegionCodeError(ValueError):
@@ -26,7 +26,7 @@ class RegionCodeError(ValueError):
 
 
 def level_of(code: str) -> RegionLevel:
-    if not _CODE_RE.match(code) or len(code) not in _LEVEL_BY_LENGTH:
+    if not _CODE_RE.fullmatch(code) or len(code) not in _LEVEL_BY_LENGTH:
         raise RegionCodeError(f"区划代码 {code!r} 格式错误：应为 2、4、6 位（GB/T 2260）或 9 位（乡级统计用代码）数字")
     return _LEVEL_BY_LENGTH[len(code)]
 

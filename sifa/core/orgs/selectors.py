@@ -52,9 +52,10 @@ def child_nodes(actor: Actor, org: Org, *, on: datetime.date | None = None) -> l
     if not children:
         return []
     n = len(children[0].path)
-    under = {"path__startswith": org.path}
-    orgs = _grouped(Org.objects.filter(**under).current(), "path", n)
-    offices = _grouped(Org.objects.filter(**under).current().filter(type=OrgType.JUDICIAL_OFFICE), "path", n)
+    under = Org.objects.filter(path__startswith=org.path)
+    in_force = under.current() if on is None else under.in_force_on(on)  # the same day as the children shown
+    orgs = _grouped(in_force, "path", n)
+    offices = _grouped(in_force.filter(type=OrgType.JUDICIAL_OFFICE), "path", n)
     persons = _grouped(Person.objects.filter(org__path__startswith=org.path), "org__path", n)
     users = _grouped(Membership.objects.active().filter(org__path__startswith=org.path), "org__path", n)
     order = {OrgType.JUSTICE_BUREAU: 0, OrgType.JUSTICE_DEPARTMENT: 0, OrgType.JUDICIAL_OFFICE: 1}

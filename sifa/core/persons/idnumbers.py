@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"  # index = sum mod 11
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only: \d would admit full-width and other digits
 
 # GB 32100-2015: 18 characters over 0-9 and 31 letters (no I, O, Z, S, V).
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-_CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_CREDIT_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 
 class IdNumberError(ValueError):
@@ -39,7 +40,8 @@ def id_check_digit(first17: str) -> str:
 
 
 def normalize_id_number(raw: str) -> str:
-    return raw.strip().replace(" ", "").upper()
+    """Strip spaces and upper-case; NFKC turns full-width input (１２３Ｘ, typed with a Chinese IME) into ASCII."""
+    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
 
 
 def parse_id_number(
@@ -56,7 +58,7 @@ def parse_id_number(
     number = normalize_id_number(raw)
     if len(number) != 18:
         raise IdNumberError(f"身份证号应为 18 位，当前为 {len(number)} 位")
-    if not _ID_RE.match(number):
+    if not _ID_RE.fullmatch(number):
         raise IdNumberError("身份证号前 17 位必须是数字，最后一位是数字或 X")
     region_code = number[:6]
     if region_code[:2] in {"00"} or int(region_code[:2]) < 11 or int(region_code[:2]) > 91:
@@ -86,7 +88,7 @@ def mask_id_number(number: str) -> str:
 
 def mask_phone(phone: str) -> str:
     digits = phone.strip()
-    if len(digits) < 7:
+    if len(digits) <= 7:  # 3 + 4 shown: a 7-character number would otherwise be shown in full
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
@@ -98,10 +100,10 @@ def credit_check_char(first17: str) -> str:
 
 def parse_credit_code(raw: str) -> str:
     """Validate a 统一社会信用代码 per GB 32100: 18 characters, alphabet, check character."""
-    code = raw.strip().replace(" ", "").upper()
+    code = normalize_id_number(raw)
     if len(code) != 18:
         raise IdNumberError(f"统一社会信用代码应为 18 位，当前为 {len(code)} 位")
-    if not _CREDIT_RE.match(code):
+    if not _CREDIT_RE.fullmatch(code):
         raise IdNumberError("统一社会信用代码含有无效字符（不使用 I、O、Z、S、V，第 3-8 位为行政区划码数字）")
     expected = credit_check_char(code[:17])
     if code[17] != expected:

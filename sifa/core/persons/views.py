@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticValidationError
@@ -12,7 +12,7 @@ from sifa.core.orgs.scope import get_visible_or_404
 from sifa.core.persons import exports, selectors, services
 from sifa.core.persons.filters import person_filter_from
 from sifa.core.persons.forms import EntityForm, PersonEditForm, PersonForm
-from sifa.core.persons.idnumbers import mask_phone
+from sifa.core.persons.idnumbers import mask_id_number, mask_phone, normalize_id_number
 from sifa.core.persons.models import Entity, Person
 from sifa.core.ui.decorators import require_perm
 from sifa.core.ui.forms import attach_error
@@ -39,6 +39,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _describe_filter(params: QueryDict) -> str:
+    """The export's filter for the audit log; a full identity number searched for is masked (never stored in clear)."""
+    params = params.copy()
+    q = normalize_id_number(params.get("q", ""))
+    if len(q) == 18 and "*" not in q:
+        params["q"] = mask_id_number(q)
+    return params.urlencode(safe="*")
+
+
 @login_required
 @require_perm("persons.export")
 def person_export(request: HttpRequest) -> HttpResponse:
@@ -49,7 +58,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
         return redirect("persons:list")
     qs = selectors.persons_visible_to(actor, filters=filters)
     rows = list(qs[:50000])
-    services.export_persons(actor=actor, description=f"人员导出 {request.GET.urlencode()}", row_count=len(rows))
+    services.export_persons(actor=actor, description=f"人员导出 {_describe_filter(request.GET)}", row_count=len(rows))
     response = HttpResponse(exports.persons_workbook(rows),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''persons.xlsx"
