@@ -42,7 +42,7 @@ _FAILED_RESOURCE = re.compile(r"^Failed to load resource: the server responded w
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).resolve().parent
     for item in items:
-        if here in Path(str(item.fspath)).resolve().parents:
+        if here in item.path.resolve().parents:
             item.add_marker(pytest.mark.e2e)
 
 

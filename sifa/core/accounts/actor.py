@@ -7,6 +7,7 @@ named system actor.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,6 +60,26 @@ class Actor:
         if self.user is None:
             return "匿名"
         return self.user.display_name or self.user.username
+
+    @cached_property
+    def scope_paths(self) -> tuple[str, ...]:
+        """The org paths whose subtrees this actor sees: its org, plus the closed orgs it succeeded.
+
+        After a 撤并 (``succeed_org``) the closed org stays where it was in the tree, so past-date
+        reports keep the hierarchy then in force; its successor's staff still see its records.
+        """
+        org = self.org
+        if org is None:
+            return ()
+        from sifa.core.orgs.models import Org
+
+        paths = [org.path]
+        frontier = [org.pk]
+        while frontier:
+            predecessors = list(Org.objects.filter(successor_id__in=frontier).values_list("pk", "path"))
+            paths += [p for _, p in predecessors if not any(p.startswith(q) for q in paths)]
+            frontier = [pk for pk, _ in predecessors]
+        return tuple(paths)
 
     def has_perm(self, code: str) -> bool:
         return code in self.permissions

@@ -12,5 +12,6 @@ class AuditConfig(AppConfig):
 
         registry.register_permission("audit.view", "查看审计日志")
         registry.register_permission("audit.export", "导出审计日志")
+        registry.register_permission("audit.purge", "清理过期审计日志")
         registry.register_audit_action("audit.events.exported", "导出审计日志", personal_data=True)
         registry.register_audit_action("audit.events.purged", "清理过期审计日志")

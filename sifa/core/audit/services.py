@@ -30,6 +30,7 @@ def purge_audit_events(*, actor: Actor, before: datetime.datetime) -> int:
     The retention period (``SIFA_AUDIT_RETENTION_DAYS``, at least 180 days, 等保2.0 三级 要求审计记录
     留存不少于六个月) is checked here and, on PostgreSQL, again by the trigger.
     """
+    actor.require("audit.purge")
     limit = timezone.now() - datetime.timedelta(days=settings.SIFA_AUDIT_RETENTION_DAYS)
     if before > limit:
         raise ValidationFailed(

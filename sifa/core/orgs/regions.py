@@ -21,6 +21,17 @@ _LEVEL_BY_LENGTH = {2: RegionLevel.PROVINCE, 4: RegionLevel.CITY, 6: RegionLevel
 _CODE_RE = re.compile(r"[0-9]+")  # ASCII only, whole string: \d admits full-width digits, $ a trailing newline
 
 
+# GB/T 2260 province-level codes (71 台湾, 81 香港, 82 澳门 included).
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+
+# Code prefixes whose region data, as shipped in DATA_FILE, is complete down to townships: 浙江省 and
+# 赤峰市. Inside them an unknown code is an error; a code abolished before the data's date (e.g. an old
+# county-level city) is accepted once an administrator imports it as a closed region.
+COMPLETE_AREAS = ("33", "1504")
+
+
 class RegionCodeError(ValueError):
     pass
 
@@ -48,13 +59,19 @@ def county_prefix_of_id_number(id_number: str) -> str:
 
 @dataclass(frozen=True)
 class RegionRow:
+    """One CSV row. ``valid_to`` (optional third column, YYYY-MM-DD) marks a historical, closed region."""
+
     line: int
     code: str
     name: str
+    valid_to: str = ""
 
 
 def read_region_rows(lines: Iterable[str]) -> Iterator[RegionRow]:
-    """Parse the region CSV (``code,name``; ``#`` lines are comments). ``line`` is the file's own line number."""
+    """Parse the region CSV (``code,name[,valid_to]``; ``#`` lines are comments).
+
+    ``line`` is the file's own line number, so an error names the line a person sees in an editor.
+    """
     for number, line in enumerate(lines, start=1):
         if line.startswith("#") or not line.strip():
             continue
@@ -63,4 +80,5 @@ def read_region_rows(lines: Iterable[str]) -> Iterator[RegionRow]:
             continue
         code = row[0].strip()
         name = row[1].strip() if len(row) > 1 else ""
-        yield RegionRow(line=number, code=code, name=name)
+        valid_to = row[2].strip() if len(row) > 2 else ""
+        yield RegionRow(line=number, code=code, name=name, valid_to=valid_to)

@@ -27,10 +27,13 @@ class ScopedQuerySet(models.QuerySet[M]):
     def visible_to(self, actor: Actor) -> Self:
         if actor.is_system:
             return self.all()
-        org = actor.org
-        if org is None:
+        paths = actor.scope_paths
+        if not paths:
             return self.none()
-        return self.filter(**{f"{self.scope_path_field}__startswith": org.path})
+        condition = models.Q()
+        for path in paths:
+            condition |= models.Q(**{f"{self.scope_path_field}__startswith": path})
+        return self.filter(condition)
 
 
 def get_visible_or_404(model: type[M], actor: Actor, **lookup: Any) -> M:

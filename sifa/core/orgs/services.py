@@ -20,11 +20,14 @@ def import_regions(*, actor: Actor, rows: Sequence[RegionRow], source: str) -> d
     """Load region rows (all-or-nothing). A bad row aborts the import and is named with its line.
 
     Existing current regions with the same code are renamed if the name changed; nothing is deleted
-    (boundary changes go through ``succeed_regions``).
+    (boundary changes go through ``succeed_regions``). A row with ``valid_to`` is a historical region
+    (e.g. a county-level city abolished before the data's date): it is created closed, so identity
+    numbers issued under its code stay valid (GB 11643 keeps the code of the county at issue).
     """
     actor.require("orgs.manage")
     errors: list[dict[str, str]] = []
     seen: dict[str, RegionRow] = {}
+    historical: list[tuple[RegionRow, datetime.date]] = []
     for row in rows:
         where = f"第 {row.line} 行"
         try:
@@ -34,6 +37,12 @@ def import_regions(*, actor: Actor, rows: Sequence[RegionRow], source: str) -> d
             continue
         if not row.name:
             errors.append({"field": f"row {row.line}", "message": f"{where}：名称不能为空"})
+        if row.valid_to:
+            try:
+                historical.append((row, datetime.date.fromisoformat(row.valid_to)))
+            except ValueError:
+                errors.append({"field": f"row {row.line}", "message": f"{where}：失效日期 {row.valid_to} 应为 YYYY-MM-DD"})
+            continue
         if row.code in seen:
             errors.append({"field": f"row {row.line}", "message": f"{where}：区划代码 {row.code} 重复（首次出现在第 {seen[row.code].line} 行）"})
         seen[row.code] = row
@@ -59,7 +68,16 @@ def import_regions(*, actor: Actor, rows: Sequence[RegionRow], source: str) -> d
             region.name = row.name
             region.save(update_fields=["name"])
             renamed += 1
-    result = {"rows": len(seen), "created": created, "renamed": renamed}
+    closed = 0
+    for row, valid_to in historical:
+        if Region.objects.filter(code=row.code, valid_to=valid_to).exists():
+            continue
+        pcode = parent_code(row.code)
+        Region.objects.create(code=row.code, name=row.name, level=level_of(row.code), valid_to=valid_to,
+                              valid_from=min(valid_to, datetime.date(2000, 1, 1)),
+                              parent=existing.get(pcode) if pcode else None)
+        closed += 1
+    result = {"rows": len(seen) + len(historical), "created": created, "renamed": renamed, "historical": closed}
     record(actor=actor, action="orgs.regions.imported", object_type="orgs.region", object_repr=source[:255], changes=result)
     return result
 

@@ -64,7 +64,7 @@ def parse_id_number(
     if region_code[:2] in {"00"} or int(region_code[:2]) < 11 or int(region_code[:2]) > 91:
         raise IdNumberError(f"身份证号地址码 {region_code} 无效：省级代码 {region_code[:2]} 不存在")
     if region_exists is not None and not region_exists(region_code):
-        raise IdNumberError(f"身份证号地址码 {region_code} 无效：没有这个行政区划")
+        raise IdNumberError(f"身份证号地址码 {region_code} 无效：没有这个行政区划（已撤销的区划代码须由管理员作为历史区划导入）")
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:

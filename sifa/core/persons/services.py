@@ -12,6 +12,7 @@ from sifa.core.accounts.actor import Actor
 from sifa.core.audit.recorder import diff, record
 from sifa.core.errors import DuplicateError, NotFound, ValidationFailed
 from sifa.core.orgs.models import Org, Region
+from sifa.core.orgs.regions import COMPLETE_AREAS, PROVINCE_CODES
 from sifa.core.persons.idnumbers import IdNumberError, mask_id_number, parse_credit_code, parse_id_number
 from sifa.core.persons.models import Entity, Person
 from sifa.core.services import service
@@ -25,17 +26,19 @@ def id_number_index(number: str) -> str:
 
 
 def region_code_exists(code6: str) -> bool:
-    """An ID address code is valid when it names a known province/city/county (current or historical).
+    """Is the address code of a 居民身份证号 (GB 11643 §4.2, a GB/T 2260 code) a real region?
 
-    Codes of the 6-digit form end in 00 for provinces and cities (330000, 330100); codes of
-    counties abolished since issue remain valid in old numbers, so closed regions count too.
-    When the region table does not cover that province, only the province prefix is checked.
+    The province must be a GB/T 2260 province-level code. Inside the areas whose region data is
+    complete (``COMPLETE_AREAS``: all of 浙江省 and 赤峰市 as shipped) the city and county must be known
+    too — current or closed, since numbers keep the code of the county at issue. Elsewhere only the
+    province is checked, because the table cannot tell a real county it lacks from a made-up one.
     """
-    province = code6[:2]
-    if not Region.objects.filter(code=province).exists():
-        return 11 <= int(province) <= 82
-    if code6.endswith("0000"):
+    if code6[:2] not in PROVINCE_CODES:
+        return False
+    if not any(code6.startswith(area) for area in COMPLETE_AREAS):
         return True
+    if code6.endswith("0000"):
+        return Region.objects.filter(code=code6[:2]).exists()
     if code6.endswith("00"):
         return Region.objects.filter(code=code6[:4]).exists()
     return Region.objects.filter(code=code6).exists()
@@ -109,6 +112,8 @@ def update_person(*, actor: Actor, person: Person, name: str, phone: str, addres
     name = name.strip()
     if not name:
         raise ValidationFailed("姓名不能为空", field="name")
+    if len(name) > 64:
+        raise ValidationFailed("姓名不能超过 64 个字符", field="name")
     before = {"name": locked.name, "phone": locked.phone, "address": locked.address,
               "region": locked.region.code if locked.region else None}
     locked.name, locked.phone, locked.address, locked.region = name, _validate_phone(phone), address.strip()[:255], region

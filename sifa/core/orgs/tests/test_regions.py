@@ -120,7 +120,7 @@ def test_reimporting_the_shipped_file_changes_nothing(db):
     result = import_regions(actor=SYSTEM, rows=shipped_rows(), source="regions.csv")
 
     # then
-    assert result == {"rows": 1700, "created": 0, "renamed": 0}
+    assert result == {"rows": 1700, "created": 0, "renamed": 0, "historical": 0}
     assert list(Region.objects.order_by("pk").values_list("pk", "code", "name", "parent_id")) == regions_before
     assert AuditEvent.objects.filter(action="orgs.regions.imported").count() == imports_before + 1
     event = AuditEvent.objects.filter(action="orgs.regions.imported").order_by("-id").first()
@@ -136,7 +136,7 @@ def test_import_renames_and_creates_with_parents(db):
     result = import_regions(actor=SYSTEM, rows=rows_from(text), source="changes.csv")
 
     # then
-    assert result == {"rows": 3, "created": 2, "renamed": 1}
+    assert result == {"rows": 3, "created": 2, "renamed": 1, "historical": 0}
     assert Region.objects.current().get(code="330111001").name == "富春新街道"
     county = Region.objects.current().get(code="330199")
     township = Region.objects.current().get(code="330199001")
@@ -154,7 +154,7 @@ def test_import_twice_is_idempotent(db):
     result = import_regions(actor=SYSTEM, rows=rows_from(text), source="a.csv")
 
     # then
-    assert result == {"rows": 2, "created": 0, "renamed": 0}
+    assert result == {"rows": 2, "created": 0, "renamed": 0, "historical": 0}
     assert Region.objects.count() == count
 
 
@@ -219,3 +219,36 @@ def test_import_needs_orgs_manage(db):
         import_regions(actor=actor_for("county"), rows=rows_from("code,name\n330199,新区\n"), source="x.csv")
     assert not Region.objects.filter(code="330199").exists()
     assert AuditEvent.objects.count() == audit_before
+
+
+def test_historical_region_row_is_imported_closed_and_accepts_old_identity_numbers(db):
+    # given: 富阳市 (330183) became 富阳区 in 2014; numbers issued before keep 330183
+    from sifa.core.accounts.actor import Actor
+    from sifa.core.orgs.models import Region
+    from sifa.core.orgs.regions import read_region_rows
+    from sifa.core.orgs.services import import_regions
+    from sifa.core.persons.services import region_code_exists
+
+    assert not region_code_exists("330183")
+    rows = list(read_region_rows(["code,name,valid_to", "330183,富阳市,2014-12-13"]))
+    # when
+    result = import_regions(actor=Actor.system("test"), rows=rows, source="historical.csv")
+    # then
+    closed = Region.objects.get(code="330183")
+    assert result["historical"] == 1
+    assert closed.valid_to is not None and closed.parent.code == "3301"
+    assert region_code_exists("330183")
+
+
+def test_historical_row_with_bad_date_names_the_line(db):
+    import pytest
+
+    from sifa.core.accounts.actor import Actor
+    from sifa.core.errors import ValidationFailed
+    from sifa.core.orgs.regions import read_region_rows
+    from sifa.core.orgs.services import import_regions
+
+    rows = list(read_region_rows(["code,name,valid_to", "330183,富阳市,2014/12/13"]))
+    with pytest.raises(ValidationFailed) as exc:
+        import_regions(actor=Actor.system("test"), rows=rows, source="bad.csv")
+    assert "第 2 行" in exc.value.message and "YYYY-MM-DD" in exc.value.message

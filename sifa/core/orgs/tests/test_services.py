@@ -536,3 +536,18 @@ def test_root_orgs_of_an_actor_is_its_own_org(county_org):
     assert selectors.root_orgs(actor_for("county")) == [county_org]
     roots = selectors.root_orgs(Actor.system("pytest"))
     assert [o.name for o in roots] == ["浙江省司法厅"]
+
+
+def test_successor_staff_still_see_the_records_of_the_closed_org(county_manager, office1_org):
+    # given persons registered under 富春街道司法所, which is then merged into a successor
+    from sifa.core.persons.models import Person
+    from sifa.core.testing import actor_for
+
+    before = set(Person.objects.filter(org=office1_org).values_list("pk", flat=True))
+    assert before
+    succeed_org(actor=county_manager, org=office1_org, name="富春街道司法所（新）", region=office1_org.region, on_date=ON)
+    # when office1 (whose membership moved to the successor) lists persons
+    visible = set(Person.objects.visible_to(actor_for("office1")).values_list("pk", flat=True))
+    # then the old office's persons are still in scope, and office2's are not
+    assert before <= visible
+    assert not Person.objects.filter(pk__in=visible).exclude(org=office1_org).exclude(org__successor__isnull=False).exists()

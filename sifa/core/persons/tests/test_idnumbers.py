@@ -264,7 +264,7 @@ def test_region_callback_refusing_the_code_is_reported():
 
     # then
     assert asked == ["331199"]
-    assert str(exc.value) == "身份证号地址码 331199 无效：没有这个行政区划"
+    assert str(exc.value) == "身份证号地址码 331199 无效：没有这个行政区划（已撤销的区划代码须由管理员作为历史区划导入）"
 
 
 def test_region_callback_accepting_the_code_lets_the_number_pass():

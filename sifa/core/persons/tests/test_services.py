@@ -240,7 +240,7 @@ def test_unknown_region_prefix_in_a_shipped_province_is_refused():
 
     # then
     assert exc.value.field == "id_number"
-    assert exc.value.message == "身份证号地址码 331199 无效：没有这个行政区划"
+    assert exc.value.message == "身份证号地址码 331199 无效：没有这个行政区划（已撤销的区划代码须由管理员作为历史区划导入）"
     assert_nothing_written(persons_before, audit_before)
 
 
@@ -252,7 +252,10 @@ def test_unknown_region_prefix_in_a_shipped_province_is_refused():
     ("339900", False),  # city 3399 does not exist
     ("150402", True),  # 赤峰市红山区 (shipped)
     ("110105", True),  # 北京: province not in the table, only the prefix is checked
-    ("830101", False),  # beyond 82
+    ("150102", True),  # 呼和浩特市新城区: 内蒙古 outside 赤峰 is not complete data, only the province is checked
+    ("150499", False),  # 赤峰 is complete: an unknown county is refused
+    ("830101", False),  # not a GB/T 2260 province
+    ("200101", False),  # not a GB/T 2260 province
 ])
 def test_region_code_exists(code6, exists):
     # when / then

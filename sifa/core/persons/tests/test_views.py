@@ -369,7 +369,7 @@ def test_create_with_unknown_region_prefix_shows_the_error_beside_the_field():
 
     # then
     assert response.status_code == 400
-    assert error_beside(response.content.decode(), "id_number", "身份证号地址码 331199 无效：没有这个行政区划")
+    assert error_beside(response.content.decode(), "id_number", "身份证号地址码 331199 无效：没有这个行政区划（已撤销的区划代码须由管理员作为历史区划导入）")
     assert (Person.objects.count(), AuditEvent.objects.count()) == (persons_before, audit_before)
 
 
