@@ -16,20 +16,21 @@ def _problem(status: int, code: str, title: str, detail: str) -> JsonResponse:
 def _page(request: HttpRequest, status: int, code: str, title: str, detail: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return _problem(status, code, title, detail)
-    return HttpResponse(loader.get_template(f"{status}.html").render({}, None), status=status)
+    context = {"status": status, "title": title, "detail": detail}
+    return HttpResponse(loader.get_template("ui/status_page.html").render(context, None), status=status)
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return _page(request, 400, "bad_request", "请求有误", "请求格式不正确或超过大小限制")
+    return _page(request, 400, "bad_request", "请求有误", "请求格式不正确或超过大小限制。")
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return _page(request, 403, "permission_denied", "无权操作", "当前身份无权访问")
+    return _page(request, 403, "permission_denied", "无权操作", "当前身份无权访问此页面。")
 
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return _page(request, 404, "not_found", "未找到", "对象不存在或无权访问")
+    return _page(request, 404, "not_found", "未找到", "页面不存在或无权访问。")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _page(request, 500, "server_error", "服务器内部错误", "服务器内部错误，已记录")
+    return _page(request, 500, "server_error", "服务器内部错误", "服务器内部错误，已记录。")
