@@ -94,10 +94,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 assert isinstance(user, User)
                 request.session[PENDING_NEXT] = request.GET.get("next", "/")
                 if user.totp_enabled:
-                    request.session[PENDING_USER] = user.pk
+                    _start_pending(request, user)
                     return redirect("accounts:login_2fa")
                 if services.user_requires_2fa(user):
-                    request.session[PENDING_USER] = user.pk
+                    _start_pending(request, user)
                     return redirect("accounts:setup_2fa")
                 return _complete_login(request, user, two_factor=False)
     elif request.method == "POST":
@@ -105,9 +105,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form}, status=status)
 
 
+PENDING_SINCE = "pending_since"
+PENDING_MAX_SECONDS = 300  # the password step is valid for five minutes; then sign in again
+
+
+def _start_pending(request: HttpRequest, user: User) -> None:
+    request.session[PENDING_USER] = user.pk
+    request.session[PENDING_SINCE] = timezone.now().timestamp()
+
+
 def _pending_user(request: HttpRequest) -> User | None:
     pk = request.session.get(PENDING_USER)
-    return User.objects.filter(pk=pk, is_active=True).first() if pk else None
+    since = float(request.session.get(PENDING_SINCE, 0))
+    if not pk or timezone.now().timestamp() - since > PENDING_MAX_SECONDS:
+        request.session.pop(PENDING_USER, None)
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
 
 
 def login_2fa(request: HttpRequest) -> HttpResponse:
@@ -141,6 +154,10 @@ def setup_2fa(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated and user.totp_enabled:
         # Half-signed-in (password only): an enrolled user must pass the TOTP step, not enrol a new secret.
         return redirect("accounts:login_2fa")
+    if request.user.is_authenticated and user.totp_enabled:
+        # Replacing a secret would let a hijacked session take over the second factor.
+        messages.info(request, "已启用双因素认证；如需更换身份验证器，请联系系统管理员重置")
+        return redirect("accounts:profile")
     secret = request.session.get(PENDING_SECRET) or services.new_totp_secret()
     request.session[PENDING_SECRET] = secret
     form = TotpForm(request.POST or None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pyotp
 import pytest
 from django.test import Client
@@ -228,3 +230,28 @@ def test_enable_totp_only_for_oneself():
     user.refresh_from_db()
     assert not user.totp_enabled
     assert audit_count() == before
+
+
+def test_password_step_expires_after_five_minutes(clock):
+    # given admin passed the password step
+    from django.test import Client
+
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "admin", "password": "Sifa#2026"})
+    assert response["Location"] == "/accounts/login/2fa/"
+    # when six minutes pass
+    clock(datetime.timedelta(minutes=6))
+    # then the TOTP page sends them back to the password step
+    response = client.get("/accounts/login/2fa/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+
+
+def test_signed_in_user_cannot_replace_an_enrolled_secret():
+    from sifa.core.accounts.models import User
+    from sifa.core.accounts.services import totp_secret_of
+    from sifa.core.testing import client_for
+
+    before = totp_secret_of(User.objects.get(username="admin"))
+    response = client_for("admin").get("/accounts/2fa/setup/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/me/"
+    assert totp_secret_of(User.objects.get(username="admin")) == before
