@@ -37,10 +37,10 @@ typecheck: setup
 	$(BIN)/mypy sifa/core sifa/project
 
 test-sqlite: setup
-	$(BIN)/pytest -q -m "not e2e"
+	$(BIN)/pytest -q -n 2 -m "not e2e"
 
 test-postgres: setup
-	@bash scripts/with-postgres.sh "$(PG_TEST_URL)" $(BIN)/pytest -q -m "not e2e"
+	@bash scripts/with-postgres.sh "$(PG_TEST_URL)" $(BIN)/pytest -q -n 2 -m "not e2e"
 
 test-e2e: setup browser
 	$(BIN)/pytest -q -m e2e

@@ -7,7 +7,9 @@
     sifa token create U   print a new personal access token for user U
     sifa check            system checks (settings, database, keys)
     sifa migrate          apply database migrations
+    sifa worker           run background tasks and the periodic-job scheduler (--once: what is due, then exit)
     sifa purge-audit      delete audit rows older than the retention period (≥ 180 days)
+    sifa deadline         compute a statutory deadline (--rule AR-11 --start 2025-09-28 [--explain])
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ COMMANDS = {
     "token": ("token", "管理 API 访问令牌（token create USERNAME）"),
     "check": ("sifa_check", "系统检查"),
     "migrate": ("migrate", "数据库迁移"),
+    "worker": ("worker", "后台任务进程"),
     "purge-audit": ("purge_audit", "清理过期审计日志"),
+    "deadline": ("deadline", "期限计算"),
 }
 
 

@@ -3,6 +3,7 @@
 Every page route (by URL name) and every API operation ("METHOD /path" from the OpenAPI document)
 must appear here; the matrix test fails on a route that is missing, so the matrix grows with the
 routes. ``auth`` is "public" (no sign-in), "login" (any signed-in user) or a permission code.
+``auth`` may also be "roles:a,b" for routes limited to role codes rather than a permission.
 ``obj`` names the kind of object the route's path parameter points to ("person", "org", ...):
 the matrix calls it with an object inside the actor's subtree and with objects outside it.
 """
@@ -48,7 +49,20 @@ PAGES: dict[str, RouteSpec] = {
     "persons:entity_create": RouteSpec("persons.manage"),
     "persons:entity_detail": RouteSpec("persons.view", obj="entity"),
     "audit:list": RouteSpec("audit.view"),
+    "alerts:list": RouteSpec("alerts.view"),
+    "alerts:detail": RouteSpec("alerts.view", obj="alert"),
+    "alerts:act": RouteSpec("alerts.handle", obj="alert", method="POST", body={"action": "sign"}),
+    "cases:list": RouteSpec("login"),
+    "cases:open": RouteSpec("login", note="?type= missing → 400; the case type's open_roles are checked by open_case"),
+    "cases:detail": RouteSpec("login", obj="case"),
+    "cases:transition": RouteSpec("login", obj="case", method="POST", body={"transition": "withdraw", "data_reason": "矩阵"}),
     "audit:export": RouteSpec("audit.export"),
+    "deadlines:calculator": RouteSpec("login"),
+    "deadlines:rules": RouteSpec("login"),
+    "deadlines:calendar": RouteSpec("login", note="the load form is shown only with deadlines.calendar.manage"),
+    "deadlines:calendar_load": RouteSpec("deadlines.calendar.manage", method="POST", note="empty form → 400 beside the fields"),
+    "tasks:list": RouteSpec("tasks.view"),
+    "tasks:retry": RouteSpec("tasks.manage", method="POST", note="form field task=<id>; without one → back to the list with a message"),
 }
 
 API: dict[str, RouteSpec] = {
@@ -69,6 +83,22 @@ API: dict[str, RouteSpec] = {
     "POST /api/v1/entities": RouteSpec("persons.manage", body={"name": "矩阵公司", "credit_code": "{new_credit_code}"}),
     "GET /api/v1/entities/{entity_id}": RouteSpec("persons.view", obj="entity"),
     "GET /api/v1/audit": RouteSpec("audit.view"),
+    "GET /api/v1/deadlines/compute": RouteSpec("login", note="no query → 400 naming the field"),
+    "GET /api/v1/deadlines/rules": RouteSpec("login"),
+    "GET /api/v1/deadlines/calendar": RouteSpec("login"),
+    "POST /api/v1/deadlines/calendar": RouteSpec("deadlines.calendar.manage", body={
+        "year": 2030, "notice": "矩阵测试", "rest_days": ["2030-01-01"], "makeup_days": []}),
+    "GET /api/v1/tasks": RouteSpec("tasks.view"),
+    "GET /api/v1/tasks/periodic-jobs": RouteSpec("tasks.view"),
+    "POST /api/v1/tasks/{task_id}/retry": RouteSpec("tasks.manage", note="task runs are not scoped objects: the matrix "
+                                                    "sends id 'None' → 400 for admins; everyone else 403 before the id is read"),
+    "GET /api/v1/alerts": RouteSpec("alerts.view"),
+    "GET /api/v1/alerts/{alert_id}": RouteSpec("alerts.view", obj="alert"),
+    "POST /api/v1/alerts/{alert_id}/actions": RouteSpec("alerts.handle", obj="alert", body={"action": "sign"}),
+    "GET /api/v1/cases": RouteSpec("login"),
+    "POST /api/v1/cases": RouteSpec("roles:office_staff,bureau_staff", body={"type": "test_case", "title": "矩阵立案"}),
+    "GET /api/v1/cases/{case_id}": RouteSpec("login", obj="case"),
+    "POST /api/v1/cases/{case_id}/transitions": RouteSpec("login", obj="case", body={"name": "withdraw", "data": {"reason": "矩阵"}}),
 }
 
 # API routes outside the JSON API proper (documents about the API).

@@ -134,3 +134,22 @@ def test_org_tree_api_counts(db: Any) -> None:
     fuyang = next(c for c in body["children"] if c["org"]["name"] == "杭州市富阳区司法局")
     assert fuyang["persons"] == Person.objects.count()
     assert fuyang["judicial_offices"] == 24
+
+
+def test_schema_names_are_unique() -> None:
+    """ninja names OpenAPI components by class name: two schemas with one name silently collide."""
+    from ninja import Schema
+
+    seen: dict[str, str] = {}
+    clashes = []
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("sifa."):
+            continue
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in seen and seen[cls.__name__] != where:
+            clashes.append((seen[cls.__name__], where))
+        seen.setdefault(cls.__name__, where)
+    assert clashes == []

@@ -23,6 +23,7 @@ from sifa.core.accounts.actor import Actor
 from sifa.core.accounts.models import AccessToken, Role, User
 from sifa.core.audit import services as audit
 from sifa.core.audit.models import AuditEvent
+from sifa.core.deadlines import services as deadlines
 from sifa.core.orgs import services as orgs
 from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org, Region
@@ -63,7 +64,66 @@ def _succeed_regions(actor: Actor) -> None:
     orgs.succeed_regions(actor=actor, regions=regions, code="330111299", name="合并乡", on_date=datetime.date(2026, 1, 1))
 
 
+def _open_test_case(actor: Actor) -> Any:
+    from sifa.core.cases.services import open_case
+
+    return open_case(actor=actor, case_type="test_case", title="覆盖测试案件")
+
+
+def _transition_test_case(actor: Actor) -> Any:
+    from sifa.core.cases.models import Case
+    from sifa.core.cases.services import transition_case
+
+    case = Case.objects.create(case_type="test_case", number="覆盖案号1", year=2026, sequence=1, case_code="cover-1",
+                               org=actor.org, state="registered", title="覆盖")
+    return transition_case(actor=actor, case=case, transition="withdraw", data={"reason": "测试"})
+
+
+def _alert(actor: Actor) -> Any:
+    from sifa.core.alerts.models import Alert
+
+    return Alert.objects.create(rule_code="deadline.overdue", level="red", org=actor.org, object_type="test",
+                                object_id="1", title="覆盖预警", dedup_key="cover:1",
+                                step_due_at=timezone.now() - datetime.timedelta(hours=1))
+
+
+def _act_on_alert(actor: Actor) -> Any:
+    from sifa.core.alerts.services import act_on_alert
+
+    return act_on_alert(actor=actor, alert=_alert(actor), action="sign", note="")
+
+
+def _escalate(actor: Actor) -> Any:
+    from sifa.core.alerts.services import escalate_overdue_alerts
+
+    _alert(actor_for("office1"))
+    return escalate_overdue_alerts(actor=actor)
+
+
+def _evaluate(actor: Actor) -> Any:
+    from sifa.core.alerts.services import evaluate_alert_rules
+
+    return evaluate_alert_rules(actor=actor)
+
+
+def _retry_failed_task(actor: Actor) -> Any:
+    from django_tasks_db.models import DBTaskResult
+
+    from sifa.core.tasks.jobs import cleanup
+    from sifa.core.tasks.services import retry_task
+
+    result = cleanup.enqueue()
+    DBTaskResult.objects.filter(pk=result.id).update(status="FAILED", traceback="RuntimeError: 覆盖")
+    return retry_task(actor=actor, task_run=DBTaskResult.objects.get(pk=result.id))
+
+
 RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
+    "sifa.core.tasks.services.retry_task": ("admin", _retry_failed_task),
+    "sifa.core.alerts.services.evaluate_alert_rules": ("admin", _evaluate),
+    "sifa.core.alerts.services.act_on_alert": ("county", _act_on_alert),
+    "sifa.core.alerts.services.escalate_overdue_alerts": ("admin", _escalate),
+    "sifa.core.cases.services.open_case": ("county", _open_test_case),
+    "sifa.core.cases.services.transition_case": ("county", _transition_test_case),
     "sifa.core.orgs.services.import_regions": ("admin", lambda a: orgs.import_regions(
         actor=a, rows=[RegionRow(1, "330111999", "测试镇")], source="test")),
     "sifa.core.orgs.services.create_org": ("county", lambda a: orgs.create_org(
@@ -112,6 +172,8 @@ RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
         actor=a, description="all", row_count=3)),
     "sifa.core.persons.services.register_entity": ("county", lambda a: persons.register_entity(
         actor=a, name="覆盖公司", credit_code="91330111MA2AAAAAA" + credit_check_char("91330111MA2AAAAAA"))),
+    "sifa.core.deadlines.services.load_calendar_year": ("admin", lambda a: deadlines.load_calendar_year(
+        actor=a, year=2027, notice="覆盖测试", rest_days=["2027-01-01"], makeup_days=[])),
 }
 
 EXEMPT = {

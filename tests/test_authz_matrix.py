@@ -10,6 +10,7 @@ outside the actor's subtree (the leak check).
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +18,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from sifa.core.accounts.models import AccessToken, Membership, Role, User
 from sifa.core.accounts.services import hash_token
+from sifa.core.alerts.models import Alert
+from sifa.core.cases.models import Case
 from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org, Region
 from sifa.core.persons.idnumbers import credit_check_char
@@ -95,10 +99,12 @@ class Anchor:
     user: User
     membership: Membership
     token: AccessToken
+    case: Case
+    alert: Alert
 
     @property
     def markers(self) -> list[str]:
-        return [self.person.name, self.entity.name, self.user.username]
+        return [self.person.name, self.entity.name, self.user.username, self.case.title, self.alert.title]
 
 
 def _make_anchor(key: str, org: Org, n: int) -> Anchor:
@@ -118,7 +124,12 @@ def _make_anchor(key: str, org: Org, n: int) -> Anchor:
     membership = Membership.objects.create(user=user, org=org, role=Role.objects.get(code="grid_worker"))
     token = AccessToken.objects.create(user=user, membership=membership, name="m", prefix=f"m{n}",
                                        token_hash=hash_token(f"marker-token-{key}"))
-    return Anchor(key, org, person, entity, user, membership, token)
+    case = Case.objects.create(case_type="test_case", number=f"矩阵案号{key}号", year=2026, sequence=n + 1,
+                               case_code=f"matrix-code-{key}", org=org, state="registered", title=f"越界标记案件{key}号")
+    alert = Alert.objects.create(rule_code="deadline.overdue", level="red", org=org, object_type="test", object_id=key,
+                                 case=case, title=f"越界标记预警{key}号", dedup_key=f"matrix:{key}",
+                                 step_due_at=timezone.now() + datetime.timedelta(days=1))
+    return Anchor(key, org, person, entity, user, membership, token, case, alert)
 
 
 @pytest.fixture
@@ -150,7 +161,8 @@ def _object_ids(kind: str, username: str, world: dict[str, Anchor]) -> tuple[lis
         return [mine.pk], [a.token.pk for a in world.values()]
     if kind == "own_membership":
         return [me.pk], [a.membership.pk for a in world.values()]
-    attr = {"person": "person", "entity": "entity", "user": "user", "membership": "membership", "org": "org"}[kind]
+    attr = {"person": "person", "entity": "entity", "user": "user", "membership": "membership", "org": "org",
+            "case": "case", "alert": "alert"}[kind]
     return [getattr(own, attr).pk], [getattr(a, attr).pk for a in outside]
 
 
@@ -163,6 +175,8 @@ def _allowed(spec: RouteSpec, username: str | None) -> bool:
         return True
     if username is None:
         return False
+    if spec.auth.startswith("roles:"):
+        return membership_of(username).role.code in spec.auth[len("roles:"):].split(",")
     return spec.auth == "login" or spec.auth in _perms(username)
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from sifa.core.cases.workflow import CaseType
 
 T = TypeVar("T")
 
@@ -86,10 +89,29 @@ permissions: Registry[Permission] = Registry("permissions")
 services: Registry[ServiceInfo] = Registry("services")
 api_routers: Registry[Any] = Registry("api_routers")
 demo_generators: Registry[Callable[..., Any]] = Registry("demo_generators")
+case_types: Registry[CaseType] = Registry("case_types")
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job the worker's scheduler enqueues every ``interval_seconds`` (deadline scans, alert escalation…).
+
+    ``task`` is a django-tasks task (decorated with ``@task``) taking no arguments.
+    """
+
+    name: str
+    label: str
+    interval_seconds: int
+    task: Any = field(compare=False)
+
+
+periodic_jobs: Registry[PeriodicJob] = Registry("periodic_jobs")
+alert_rules: Registry[Any] = Registry("alert_rules")  # code → sifa.core.alerts.rules.AlertRule
 
 
 def freeze_all() -> None:
-    for reg in (menu, permissions, services, api_routers, demo_generators, audit_actions):
+    for reg in (menu, permissions, services, api_routers, demo_generators, audit_actions, case_types, periodic_jobs,
+                alert_rules):
         reg.freeze()
 
 

@@ -174,7 +174,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _mount_routers() -> None:
     from sifa.core.accounts.api import router as accounts_router
+    from sifa.core.alerts.api import router as alerts_router
     from sifa.core.audit.api import router as audit_router
+    from sifa.core.cases.api import router as cases_router
     from sifa.core.orgs.api import router as orgs_router
     from sifa.core.persons.api import router as persons_router
 
@@ -182,6 +184,8 @@ def _mount_routers() -> None:
     api.add_router("/orgs", orgs_router)
     api.add_router("/", persons_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/alerts", alerts_router)
     for prefix, router in registry.api_routers.items():
         api.add_router(prefix, router)
 

@@ -31,10 +31,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "sifa.core.orgs",
     "sifa.core.accounts",
     "sifa.core.audit",
+    "sifa.core.tasks",
     "sifa.core.persons",
+    "sifa.core.cases",
+    "sifa.core.alerts",
+    "sifa.core.deadlines",
     "sifa.core.ui",
     "sifa.core.demo",
     "sifa.project",  # last: freezes the registries
@@ -85,6 +91,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
     )
+
+# Background tasks: Django's tasks API (the django-tasks backport until Django 6). SIFA_TASKS_BACKEND is
+# "database" (default: rows in the database, run by `sifa worker`), "immediate" (run inline, no worker),
+# "dummy" (stored in memory, never run) or the dotted path of any backend class. See docs/engines/tasks.md.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+_TASKS_BACKEND = env_str("SIFA_TASKS_BACKEND", "database").strip() or "database"
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_TASKS_BACKEND, _TASKS_BACKEND), "QUEUES": []}}
+SIFA_TASKS_MAX_ATTEMPTS = max(1, env_int("SIFA_TASKS_MAX_ATTEMPTS", 3))
+SIFA_TASKS_RETRY_BACKOFF_SECONDS = max(0, env_int("SIFA_TASKS_RETRY_BACKOFF_SECONDS", 60))
+SIFA_TASKS_RESULT_RETENTION_DAYS = max(1, env_int("SIFA_TASKS_RESULT_RETENTION_DAYS", 30))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -10,3 +10,6 @@ os.environ.setdefault("SIFA_VAR_DIR", os.path.join(tempfile.gettempdir(), "sifa-
 from sifa.project.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+# A test-only module registering a case type (tests/testapp), before sifa.project freezes the registries.
+INSTALLED_APPS = [*INSTALLED_APPS[:-1], "tests.testapp", INSTALLED_APPS[-1]]  # noqa: F405

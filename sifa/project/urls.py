@@ -8,6 +8,10 @@ urlpatterns = [
     path("orgs/", include("sifa.core.orgs.urls")),
     path("persons/", include("sifa.core.persons.urls")),
     path("audit/", include("sifa.core.audit.urls")),
+    path("deadlines/", include("sifa.core.deadlines.urls")),
+    path("tasks/", include("sifa.core.tasks.urls")),
+    path("cases/", include("sifa.core.cases.urls")),
+    path("alerts/", include("sifa.core.alerts.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -23,6 +23,10 @@ def home_counts(actor: Actor) -> list[dict[str, object]]:
     if actor.has_perm("accounts.view"):
         users = Membership.objects.visible_to(actor).active().values("user").distinct().count()
         counts.append({"label": "用户", "value": users, "url_name": "accounts:user_list"})
+    if actor.has_perm("alerts.view"):
+        from sifa.core.alerts.models import Alert
+
+        counts.append({"label": "未办结预警", "value": Alert.objects.visible_to(actor).open().count(), "url_name": "alerts:list"})
     if actor.has_perm("audit.view"):
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         counts.append({"label": "今日审计事件", "value": AuditEvent.objects.visible_to(actor).filter(created_at__gte=today).count(),

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "sifa.core.cases"
+    label = "cases"
+    verbose_name = "案件与流程"
+
+    def ready(self) -> None:
+        from sifa.core import registry
+        from sifa.core.cases import services  # noqa: F401
+        from sifa.core.registry import MenuEntry
+
+        registry.register_audit_action("cases.case.opened", "立案")
+        registry.register_audit_action("cases.case.transitioned", "案件流转")
+        registry.menu.register("cases", MenuEntry("cases", "案件", "cases:list", icon="briefcase", order=30))

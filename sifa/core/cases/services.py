@@ -1,0 +1,174 @@
+"""Case writes: ``open_case`` and ``transition_case`` — the only way a case is created or moved."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sifa.core import registry
+from sifa.core.accounts.actor import Actor
+from sifa.core.audit.recorder import record
+from sifa.core.cases import deadline_bridge
+from sifa.core.cases.errors import GuardFailed, TransitionNotAllowed
+from sifa.core.cases.models import Case, CaseDeadline, CaseHandler, CaseParty, CaseTransition, DeadlineStatus
+from sifa.core.cases.numbering import format_number, new_case_code, next_sequence, number_prefix
+from sifa.core.cases.workflow import CaseType, Transition, Workflow
+from sifa.core.errors import NotFound, PermissionDeniedError, ValidationFailed
+from sifa.core.orgs.models import Org
+from sifa.core.persons.models import Entity, Person
+from sifa.core.services import service
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    role: str
+    person: Person | None = None
+    entity: Entity | None = None
+
+
+def case_type_of(code: str) -> CaseType:
+    if code not in registry.case_types:
+        raise ValidationFailed(f"未知的案件类型：{code}", field="type")
+    return registry.case_types[code]
+
+
+def workflow_of(case: Case) -> Workflow:
+    return case_type_of(case.case_type).workflow
+
+
+def role_allowed(actor: Actor, roles: Sequence[str]) -> bool:
+    if not roles or actor.is_system:
+        return True
+    return actor.membership is not None and actor.membership.role.code in roles
+
+
+def _missing_fields(workflow: Workflow, fields: Sequence[str], data: Mapping[str, Any]) -> list[dict[str, str]]:
+    return [
+        {"field": f, "message": f"请填写「{workflow.label_of(f)}」"}
+        for f in fields
+        if data.get(f) in (None, "", [])
+    ]
+
+
+def _start_date(data: Mapping[str, Any], field: str | None, workflow: Workflow) -> datetime.date:
+    if field is None:
+        return timezone.localdate()
+    raw = data.get(field)
+    try:
+        return raw if isinstance(raw, datetime.date) else datetime.date.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise ValidationFailed(f"「{workflow.label_of(field)}」应为日期（YYYY-MM-DD）", field=field) from exc
+
+
+def _start_deadlines(case: Case, transition: Transition, data: Mapping[str, Any], workflow: Workflow) -> None:
+    for spec in transition.starts:
+        start = _start_date(data, spec.start_field, workflow)
+        computed = deadline_bridge.compute(spec.rule, start)
+        CaseDeadline.objects.update_or_create(
+            case=case, key=spec.key,
+            defaults={
+                "rule_id": spec.rule, "label": computed.label, "article": computed.article, "flagged": computed.flag,
+                "start_date": start, "due_date": computed.due_date, "status": DeadlineStatus.RUNNING,
+                "stopped_at": None, "explanation": computed.steps,
+            },
+        )
+
+
+@service("cases.case.opened")
+def open_case(*, actor: Actor, case_type: str, title: str, org: Org | None = None,
+              parties: Sequence[PartyInput] = (), data: Mapping[str, Any] | None = None) -> Case:
+    """Open a case of ``case_type`` in the actor's org (or an org in its subtree), numbered officially."""
+    spec = case_type_of(case_type)
+    if not role_allowed(actor, spec.open_roles):
+        raise PermissionDeniedError(f"当前角色不能新建「{spec.label}」")
+    owner = org or actor.org
+    if owner is None or not Org.objects.visible_to(actor).filter(pk=owner.pk).exists():
+        raise NotFound("承办机构不存在或无权访问")
+    title = title.strip()
+    if not title:
+        raise ValidationFailed("请填写案由/标题", field="title")
+    payload = dict(data or {})
+    errors = _missing_fields(spec.workflow, spec.open_fields, payload)
+    if errors:
+        raise ValidationFailed("；".join(e["message"] for e in errors), errors=errors)
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    prefix = number_prefix(owner)
+    sequence = next_sequence(case_type=case_type, prefix=prefix, year=year)
+    case = Case.objects.create(
+        case_type=case_type, year=year, sequence=sequence,
+        number=format_number(year=year, prefix=prefix, word=spec.number_word, sequence=sequence),
+        case_code=new_case_code(), org=owner, state=spec.workflow.initial, title=title[:255], data=payload,
+        opened_at=now, opened_by=actor.name,
+    )
+    for party in parties:
+        if party.person is None and party.entity is None:
+            raise ValidationFailed("当事人须为已登记的自然人或法人", field="parties")
+        name = party.person.name if party.person else party.entity.name  # type: ignore[union-attr]
+        CaseParty.objects.create(case=case, role=party.role, person=party.person, entity=party.entity, name=name)
+    if actor.user is not None:
+        CaseHandler.objects.create(case=case, user=actor.user, is_lead=True)
+    record(actor=actor, action="cases.case.opened", obj=case,
+           changes={"type": case_type, "number": case.number, "org": owner.pk})
+    return case
+
+
+@service("cases.case.transitioned")
+def transition_case(*, actor: Actor, case: Case, transition: str, data: Mapping[str, Any] | None = None) -> Case:
+    """Move ``case`` along ``transition`` of its workflow.
+
+    Locks the case row, then checks in this order: scope (404), the transition exists (400), the
+    current state (409), the actor's role (403), required fields (400, naming each), the guard
+    (409). It writes the transition log, stops and starts the declared deadlines and records one
+    audit event; effects run after the transaction commits.
+    """
+    payload = dict(data or {})
+    locked = Case.objects.visible_to(actor).select_for_update(no_key=True).filter(pk=case.pk).first()
+    if locked is None:
+        raise NotFound()
+    workflow = workflow_of(locked)
+    step = workflow.transition(transition)
+    if step is None:
+        raise ValidationFailed(f"「{workflow.label}」没有名为 {transition} 的环节", field="name")
+    if locked.state not in step.sources:
+        current = workflow.state(locked.state).label
+        raise TransitionNotAllowed(f"案件当前处于「{current}」，不能执行「{step.label}」")
+    if not role_allowed(actor, step.roles):
+        raise PermissionDeniedError(f"当前角色不能执行「{step.label}」")
+    errors = _missing_fields(workflow, step.required_fields, payload)
+    if errors:
+        raise ValidationFailed("；".join(e["message"] for e in errors), errors=errors)
+    if step.guard is not None:
+        reason = step.guard(locked, actor, payload)
+        if reason:
+            raise GuardFailed(reason)
+    from_state = locked.state
+    locked.state = step.target
+    now = timezone.now()
+    fields = ["state"]
+    if workflow.state(step.target).terminal:
+        locked.closed_at = now
+        fields.append("closed_at")
+    locked.save(update_fields=fields)
+    CaseTransition.objects.create(
+        case=locked, name=step.name, label=step.label, from_state=from_state, to_state=step.target,
+        actor_name=actor.name, user_id_snapshot=actor.user.pk if actor.user else None,
+        membership_id_snapshot=actor.membership.pk if actor.membership else None,
+        data={k: v if isinstance(v, str | int | float | bool | None) else str(v) for k, v in payload.items()},
+        created_at=now,
+    )
+    if step.stops:
+        CaseDeadline.objects.filter(case=locked, key__in=step.stops, status=DeadlineStatus.RUNNING).update(
+            status=DeadlineStatus.STOPPED, stopped_at=now)
+    _start_deadlines(locked, step, payload, workflow)
+    record(actor=actor, action="cases.case.transitioned", obj=locked,
+           changes={"transition": step.name, "from": from_state, "to": step.target})
+    for effect in step.effects:
+        transaction.on_commit(functools.partial(effect, locked.pk))
+    return locked

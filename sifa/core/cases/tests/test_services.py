@@ -1,0 +1,146 @@
+"""open_case and transition_case, driven through the test case type of tests/testapp (C-01 dates)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from sifa.core.audit.models import AuditEvent
+from sifa.core.cases.errors import GuardFailed, TransitionNotAllowed
+from sifa.core.cases.models import Case, CaseDeadline, CaseTransition, DeadlineStatus
+from sifa.core.cases.services import open_case, transition_case
+from sifa.core.errors import NotFound, PermissionDeniedError, ValidationFailed
+from sifa.core.testing import actor_for
+from tests.testapp.workflows import EFFECT_CALLS
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(username: str = "county", title: str = "测试申请") -> Case:
+    return open_case(actor=actor_for(username), case_type="test_case", title=title)
+
+
+def test_open_case_numbers_officially_and_audits():
+    # when
+    first, second = _open(), _open()
+    # then
+    year = first.year
+    assert re.fullmatch(rf"（{year}）浙0111测字第\d+号", first.number)
+    assert second.sequence == first.sequence + 1
+    assert first.state == "registered" and first.case_code != second.case_code and len(first.case_code) >= 20
+    assert AuditEvent.objects.filter(action="cases.case.opened", object_id=str(first.pk)).count() == 1
+
+
+def test_offices_in_one_county_share_the_number_sequence():
+    a = _open("office1")
+    b = _open("office2")
+    assert a.number != b.number and b.sequence == a.sequence + 1
+
+
+def test_open_requires_a_title_and_an_allowed_role():
+    before = Case.objects.count()
+    with pytest.raises(ValidationFailed) as exc:
+        open_case(actor=actor_for("county"), case_type="test_case", title="  ")
+    assert exc.value.field == "title"
+    with pytest.raises(PermissionDeniedError):
+        open_case(actor=actor_for("officer"), case_type="test_case", title="x")
+    with pytest.raises(ValidationFailed):
+        open_case(actor=actor_for("county"), case_type="no_such_type", title="x")
+    assert Case.objects.count() == before
+
+
+def test_accept_starts_deadlines_from_the_received_date_c01():
+    # given C-01: the application arrived on Sunday 2025-09-28, a make-up working day, and was deemed
+    # accepted when the review period ended on 2025-10-11
+    case = _open()
+    # when
+    transition_case(actor=actor_for("county"), case=case, transition="accept", data={"received_on": "2025-09-28", "accepted_on": "2025-10-11"})
+    # then
+    case.refresh_from_db()
+    assert case.state == "accepted"
+    review = CaseDeadline.objects.get(case=case, key="review")
+    decision = CaseDeadline.objects.get(case=case, key="decision")
+    assert (review.rule_id, review.due_date) == ("AR-11", datetime.date(2025, 10, 11))
+    assert (decision.rule_id, decision.due_date) == ("AR-29", datetime.date(2025, 12, 10))
+    assert "行政复议法" in review.article
+    assert review.explanation
+    log = CaseTransition.objects.get(case=case)
+    assert (log.name, log.from_state, log.to_state) == ("accept", "registered", "accepted")
+
+
+def test_transition_writes_exactly_one_audit_event():
+    case = _open()
+    before = AuditEvent.objects.count()
+    transition_case(actor=actor_for("county"), case=case, transition="accept", data={"received_on": "2025-09-28", "accepted_on": "2025-10-11"})
+    new = list(AuditEvent.objects.order_by("-id")[: AuditEvent.objects.count() - before])
+    assert [e.action for e in new] == ["cases.case.transitioned"]
+    assert new[0].changes == {"transition": "accept", "from": "registered", "to": "accepted"}
+
+
+def test_wrong_state_is_409_and_changes_nothing():
+    case = _open()
+    with pytest.raises(TransitionNotAllowed) as exc:
+        transition_case(actor=actor_for("county"), case=case, transition="close", data={})
+    assert exc.value.status == 409 and "登记" in exc.value.message
+    case.refresh_from_db()
+    assert case.state == "registered" and not CaseTransition.objects.filter(case=case).exists()
+
+
+def test_forbidden_role_is_403():
+    # given a case of office1's office, accepted by office1 (司法所工作人员 may accept)
+    case = _open("office1")
+    transition_case(actor=actor_for("office1"), case=case, transition="accept", data={"received_on": "2025-09-28", "accepted_on": "2025-10-11"})
+    # when office1 tries to decide (only 局业务人员 may) then 403, and nothing moved
+    with pytest.raises(PermissionDeniedError):
+        transition_case(actor=actor_for("office1"), case=case, transition="decide", data={"decision_text": "x"})
+    case.refresh_from_db()
+    assert case.state == "accepted"
+
+
+def test_out_of_scope_is_404():
+    case = _open("office1")
+    with pytest.raises(NotFound):
+        transition_case(actor=actor_for("office2"), case=case, transition="withdraw", data={"reason": "x"})
+    case.refresh_from_db()
+    assert case.state == "registered"
+
+
+def test_missing_required_field_is_named():
+    case = _open()
+    with pytest.raises(ValidationFailed) as exc:
+        transition_case(actor=actor_for("county"), case=case, transition="accept", data={})
+    assert exc.value.errors == [{"field": "received_on", "message": "请填写「收到日期」"},
+                                {"field": "accepted_on", "message": "请填写「受理日期」"}]
+    with pytest.raises(ValidationFailed) as bad_date:
+        transition_case(actor=actor_for("county"), case=case, transition="accept",
+                        data={"received_on": "28/09/2025", "accepted_on": "2025-10-11"})
+    assert bad_date.value.field == "received_on"
+    assert not CaseDeadline.objects.filter(case=case).exists()
+
+
+def test_guard_failure_is_409():
+    case = _open()
+    transition_case(actor=actor_for("county"), case=case, transition="accept", data={"received_on": "2025-09-28", "accepted_on": "2025-10-11"})
+    Case.objects.filter(pk=case.pk).update(data={"blocked": True})
+    with pytest.raises(GuardFailed) as exc:
+        transition_case(actor=actor_for("county"), case=case, transition="decide", data={"decision_text": "维持"})
+    assert exc.value.status == 409 and "暂缓" in exc.value.message
+
+
+def test_decide_stops_deadlines_closes_and_runs_effects_after_commit(django_capture_on_commit_callbacks):
+    case = _open()
+    actor = actor_for("county")
+    transition_case(actor=actor, case=case, transition="accept", data={"received_on": "2025-09-28", "accepted_on": "2025-10-11"})
+    EFFECT_CALLS.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        transition_case(actor=actor, case=case, transition="decide", data={"decision_text": "维持"})
+    assert EFFECT_CALLS == []  # not before commit
+    for callback in callbacks:
+        callback()
+    assert EFFECT_CALLS == [case.pk]
+    assert set(CaseDeadline.objects.filter(case=case).values_list("status", flat=True)) == {DeadlineStatus.STOPPED}
+    transition_case(actor=actor, case=case, transition="close", data={})
+    case.refresh_from_db()
+    assert case.state == "closed" and case.closed_at is not None

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticValidationError
+
+from sifa.core import registry
+from sifa.core.cases import selectors, services
+from sifa.core.cases.diagram import workflow_svg
+from sifa.core.cases.filters import case_filter_from
+from sifa.core.cases.models import Case
+from sifa.core.errors import SifaError
+from sifa.core.ui.pagination import paginate
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.actor  # type: ignore[attr-defined]
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = case_filter_from(request.GET.dict())
+        error = None
+    except PydanticValidationError as exc:
+        filters, error = None, f"筛选条件 {exc.errors()[0]['loc'][0]} 格式不正确"
+    qs = selectors.cases_visible_to(_actor(request), filters=filters) if filters else Case.objects.none()
+    page, querystring = paginate(request, qs)
+    types = sorted(registry.case_types.values(), key=lambda t: t.code)
+    labels = {t.code: t for t in types}
+    rows = [(c, labels.get(c.case_type), _state_label(labels, c)) for c in page]
+    return render(request, "cases/case_list.html", {
+        "page": page, "rows": rows, "querystring": querystring, "params": request.GET, "types": types,
+        "openable": [t for t in types if services.role_allowed(_actor(request), t.open_roles)],
+        "filter_error": error,
+    }, status=400 if error else 200)
+
+
+def _state_label(labels: dict[str, Any], case: Case) -> str:
+    spec = labels.get(case.case_type)
+    return spec.workflow.state(case.state).label if spec else case.state
+
+
+def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    actor = _actor(request)
+    spec = services.case_type_of(case.case_type)
+    return {
+        "case": case,
+        "spec": spec,
+        "state": spec.workflow.state(case.state),
+        "steps": selectors.allowed_steps(case, actor),
+        "timeline": selectors.timeline(case),
+        "deadlines": case.deadlines.all(),
+        "parties": case.parties.all(),
+        "diagram": mark_safe(workflow_svg(spec.workflow, case.state)),  # noqa: S308 (built from escaped spec text)
+        "workflow": spec.workflow,
+        "alerts": case.alerts.all() if actor.has_perm("alerts.view") else [],
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(_actor(request), pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case = selectors.case_for(actor, pk)
+    name = request.POST.get("transition", "")
+    data = {k[len("data_"):]: v for k, v in request.POST.items() if k.startswith("data_")}
+    try:
+        case = services.transition_case(actor=actor, case=case, transition=name, data=data)
+    except SifaError as exc:
+        context = _detail_context(request, selectors.case_for(actor, pk))
+        context.update({"step_error": exc, "failed_step": name, "posted": data})
+        return render(request, "cases/case_detail.html", context, status=exc.status)
+    messages.success(request, f"已办理：{services.workflow_of(case).state(case.state).label}")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def case_open(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    spec = services.case_type_of(request.GET.get("type") or request.POST.get("type", ""))
+    error: SifaError | None = None
+    if request.method == "POST":
+        data = {f: request.POST.get(f"data_{f}", "") for f in spec.open_fields}
+        try:
+            case = services.open_case(actor=actor, case_type=spec.code, title=request.POST.get("title", ""), data=data)
+        except SifaError as exc:
+            error = exc
+        else:
+            messages.success(request, f"已立案：{case.number}")
+            return redirect("cases:detail", pk=case.pk)
+    fields = [(f, spec.workflow.label_of(f)) for f in spec.open_fields]
+    return render(request, "cases/case_open.html", {"spec": spec, "fields": fields, "error": error, "posted": request.POST},
+                  status=error.status if error else 200)
