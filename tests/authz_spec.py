@@ -55,6 +55,8 @@ PAGES: dict[str, RouteSpec] = {
     "cases:list": RouteSpec("login"),
     "cases:open": RouteSpec("login", note="?type= missing → 400; the case type's open_roles are checked by open_case"),
     "cases:detail": RouteSpec("login", obj="case"),
+    "cases:deadline_adjust": RouteSpec("cases.deadlines.adjust", obj="case", method="POST",
+                                       body={"key": "none", "kind": "extend", "period": "十日", "reason": "矩阵", "approver": "甲"}),
     "cases:transition": RouteSpec("login", obj="case", method="POST", body={"transition": "withdraw", "data_reason": "矩阵"}),
     "audit:export": RouteSpec("audit.export"),
     "deadlines:calculator": RouteSpec("login"),
@@ -98,6 +100,8 @@ API: dict[str, RouteSpec] = {
     "GET /api/v1/cases": RouteSpec("login"),
     "POST /api/v1/cases": RouteSpec("roles:office_staff,bureau_staff", body={"type": "test_case", "title": "矩阵立案"}),
     "GET /api/v1/cases/{case_id}": RouteSpec("login", obj="case"),
+    "POST /api/v1/cases/{case_id}/deadline-adjustments": RouteSpec("cases.deadlines.adjust", obj="case", body={
+        "key": "none", "kind": "extend", "period": "十日", "reason": "矩阵", "approver": "甲"}),
     "POST /api/v1/cases/{case_id}/transitions": RouteSpec("login", obj="case", body={"name": "withdraw", "data": {"reason": "矩阵"}}),
 }
 

@@ -117,12 +117,39 @@ def _retry_failed_task(actor: Actor) -> Any:
     return retry_task(actor=actor, task_run=DBTaskResult.objects.get(pk=result.id))
 
 
+def _case_with_deadline(actor: Actor) -> Any:
+    """A case with a running AR-29 deadline, made without services (so without audit rows)."""
+    from sifa.core.cases.models import Case, CaseDeadline
+
+    case = Case.objects.create(case_type="test_case", number="覆盖案号2", year=2026, sequence=2, case_code="cover-2",
+                               org=actor.org, state="accepted", title="期限覆盖")
+    CaseDeadline.objects.create(case=case, key="decision", rule_id="AR-29", label="复议决定", article="《行政复议法》",
+                                start_date=datetime.date(2025, 10, 11), due_date=datetime.date(2025, 12, 10))
+    return case
+
+
+def _suspend(actor: Actor) -> Any:
+    from sifa.core.cases.services import suspend_case_deadline
+
+    return suspend_case_deadline(actor=actor, case=_case_with_deadline(actor), key="decision",
+                                 stopped_on="2025-11-01", resumed_on="2025-11-10", reason="不可抗力")
+
+
+def _extend(actor: Actor) -> Any:
+    from sifa.core.cases.services import extend_case_deadline
+
+    return extend_case_deadline(actor=actor, case=_case_with_deadline(actor), key="decision", period="三十日",
+                                reason="案情复杂", approver="局长")
+
+
 RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
     "sifa.core.tasks.services.retry_task": ("admin", _retry_failed_task),
     "sifa.core.alerts.services.evaluate_alert_rules": ("admin", _evaluate),
     "sifa.core.alerts.services.act_on_alert": ("county", _act_on_alert),
     "sifa.core.alerts.services.escalate_overdue_alerts": ("admin", _escalate),
     "sifa.core.cases.services.open_case": ("county", _open_test_case),
+    "sifa.core.cases.services.suspend_case_deadline": ("county", _suspend),
+    "sifa.core.cases.services.extend_case_deadline": ("county", _extend),
     "sifa.core.cases.services.transition_case": ("county", _transition_test_case),
     "sifa.core.orgs.services.import_regions": ("admin", lambda a: orgs.import_regions(
         actor=a, rows=[RegionRow(1, "330111999", "测试镇")], source="test")),

@@ -10,8 +10,10 @@ from sifa.core.api import PagePagination, actor_of
 from sifa.core.cases import selectors, services
 from sifa.core.cases.filters import CaseFilter
 from sifa.core.cases.models import Case, CaseDeadline
+from sifa.core.errors import ValidationFailed
 from sifa.core.orgs.models import Org
 from sifa.core.orgs.scope import get_visible_or_404
+from sifa.core.persons.models import Entity, Person
 
 router = Router(tags=["案件"])
 
@@ -95,11 +97,19 @@ class CaseAlertOut(Schema):
     title: str
 
 
+class PartyOut(Schema):
+    role: str
+    name: str
+    person_id: int | None
+    entity_id: int | None
+
+
 class CaseDetailOut(CaseOut):
     allowed_transitions: list[CaseStepOut]
     deadlines: list[CaseDeadlineOut]
     transitions: list[CaseTransitionOut]
     alerts: list[CaseAlertOut]
+    parties: list[PartyOut]
 
     @staticmethod
     def resolve_allowed_transitions(obj: Case, context: dict[str, Any]) -> list[dict[str, Any]]:
@@ -120,10 +130,28 @@ class CaseTransitionIn(Schema):
     data: dict[str, Any] = Field(default_factory=dict, description="环节要求填写的字段")
 
 
+class DeadlineAdjustmentIn(Schema):
+    key: str = Field(..., min_length=1, max_length=48, description="期限键（如 decision）")
+    kind: str = Field(..., pattern="^(suspend|extend)$", description="suspend（中止）或 extend（延长）")
+    from_date: str = Field("", alias="from", max_length=10, description="中止：中止开始日 YYYY-MM-DD")
+    to_date: str = Field("", alias="to", max_length=10, description="中止：障碍消除日 YYYY-MM-DD")
+    period: str = Field("", max_length=16, description="延长：期间，如 三十日")
+    reason: str = Field(..., min_length=1, max_length=500, description="事由/理由")
+    approver: str = Field("", max_length=64, description="延长：批准人")
+
+
+class PartyIn(Schema):
+    role: str = Field(..., pattern="^(applicant|respondent|party|subject|third_party|agent)$",
+                      description="applicant 申请人 / respondent 被申请人 / party 当事人 / subject 对象 / third_party 第三人 / agent 代理人")
+    person_id: int | None = Field(None, description="已登记自然人 ID（与 entity_id 二选一）")
+    entity_id: int | None = Field(None, description="已登记法人和其他组织 ID")
+
+
 class CaseIn(Schema):
     type: str = Field(..., min_length=1, max_length=48)
     title: str = Field(..., min_length=1, max_length=255)
     org_id: int | None = None
+    parties: list[PartyIn] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -137,7 +165,17 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]):  # type: ignor
 def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
     actor = actor_of(request)
     org = get_visible_or_404(Org, actor, pk=payload.org_id) if payload.org_id else None
-    case = services.open_case(actor=actor, case_type=payload.type, title=payload.title, org=org, data=payload.data)
+    parties = []
+    for p in payload.parties:
+        if (p.person_id is None) == (p.entity_id is None):
+            raise ValidationFailed("每个当事人须且只能指定 person_id 或 entity_id 之一", field="parties")
+        parties.append(services.PartyInput(
+            role=p.role,
+            person=get_visible_or_404(Person, actor, pk=p.person_id) if p.person_id else None,
+            entity=get_visible_or_404(Entity, actor, pk=p.entity_id) if p.entity_id else None,
+        ))
+    case = services.open_case(actor=actor, case_type=payload.type, title=payload.title, org=org, parties=parties,
+                              data=payload.data)
     return Status(201, case)
 
 
@@ -151,3 +189,15 @@ def post_transition(request: HttpRequest, case_id: int, payload: CaseTransitionI
     actor = actor_of(request)
     case = selectors.case_for(actor, case_id)
     return services.transition_case(actor=actor, case=case, transition=payload.name, data=payload.data)
+
+
+@router.post("/{case_id}/deadline-adjustments", response=CaseDeadlineOut, summary="中止或延长案件期限（记录事由与批准人）")
+def adjust_deadline(request: HttpRequest, case_id: int, payload: DeadlineAdjustmentIn) -> CaseDeadline:
+    actor = actor_of(request)
+    actor.require("cases.deadlines.adjust")
+    case = selectors.case_for(actor, case_id)
+    if payload.kind == "extend":
+        return services.extend_case_deadline(actor=actor, case=case, key=payload.key, period=payload.period,
+                                             reason=payload.reason, approver=payload.approver)
+    return services.suspend_case_deadline(actor=actor, case=case, key=payload.key, stopped_on=payload.from_date,
+                                          resumed_on=payload.to_date, reason=payload.reason)

@@ -13,4 +13,7 @@ class CasesConfig(AppConfig):
 
         registry.register_audit_action("cases.case.opened", "立案")
         registry.register_audit_action("cases.case.transitioned", "案件流转")
+        registry.register_audit_action("cases.deadline.suspended", "中止案件期限")
+        registry.register_audit_action("cases.deadline.extended", "延长案件期限")
+        registry.register_permission("cases.deadlines.adjust", "中止、延长案件期限")
         registry.menu.register("cases", MenuEntry("cases", "案件", "cases:list", icon="briefcase", order=30))

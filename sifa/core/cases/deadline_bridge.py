@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,16 +17,27 @@ class ComputedDeadline:
     steps: list[str]
 
 
-def compute(rule_id: str, start: datetime.date) -> ComputedDeadline:
-    """Compute ``rule_id`` (a RULES.md id in the deadlines engine's rule table) from ``start``.
+def compute(rule_id: str, start: datetime.date, adjustments: Sequence[Mapping[str, Any]] = ()) -> ComputedDeadline:
+    """Compute ``rule_id`` (a RULES.md id in the deadlines engine's rule table) from ``start``,
+    then apply the recorded suspensions (中止) and extensions (延长) in order.
 
-    Raises the engine's errors (unknown rule → 400, a year without calendar → CalendarMissing).
+    Raises the engine's errors (unknown rule → 400, a year without calendar → CalendarMissing,
+    a suspension outside the period → 400 naming the field).
     """
+    from sifa.core.deadlines.periods import extend, parse_period, suspend
     from sifa.core.deadlines.rules import compute_rule, get_rule
     from sifa.core.deadlines.selectors import working_calendar
 
     rule = get_rule(rule_id)
-    result = compute_rule(rule_id, start, working_calendar())
+    calendar = working_calendar()
+    result = compute_rule(rule_id, start, calendar)
+    for adj in adjustments:
+        if adj["kind"] == "suspend":
+            result = suspend(result, calendar, stopped_on=datetime.date.fromisoformat(adj["from"]),
+                             resumed_on=datetime.date.fromisoformat(adj["to"]), reason=adj.get("reason", ""))
+        else:
+            result = extend(result, calendar, period=parse_period(adj["period"], field="period"),
+                            reason=adj.get("reason", ""), approver=adj.get("approver", ""))
     due = result.due.date() if isinstance(result.due, datetime.datetime) else result.due
     steps = [step.text + (f"（{step.basis}）" if step.basis else "") for step in result.steps]
     return ComputedDeadline(due_date=due, label=rule.title, article=rule.article,

@@ -156,6 +156,8 @@ class CaseDeadline(models.Model):
     status = models.CharField("状态", max_length=16, choices=DeadlineStatus.choices, default=DeadlineStatus.RUNNING)
     stopped_at = models.DateTimeField("完成时间", null=True, blank=True)
     explanation = models.JSONField("计算过程", default=list, blank=True)
+    adjustments = models.JSONField("中止与延长", default=list, blank=True,
+                                   help_text="按顺序记录的中止/延长（含事由、批准人、操作人），届满日据此重算")
 
     class Meta:
         verbose_name = "案件期限"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
 from sifa.core.accounts.actor import Actor
 from sifa.core.cases.filters import CaseFilter
-from sifa.core.cases.models import Case, CaseTransition
+from sifa.core.cases.models import Case
 from sifa.core.cases.services import role_allowed, workflow_of
 from sifa.core.cases.workflow import Transition
 from sifa.core.orgs.scope import get_visible_or_404
@@ -42,5 +44,24 @@ def allowed_steps(case: Case, actor: Actor) -> list[AvailableStep]:
     return steps
 
 
-def timeline(case: Case) -> QuerySet[CaseTransition]:
-    return case.transitions.all()
+@dataclass(frozen=True)
+class TimelineEvent:
+    kind: str  # "transition" | "alert"
+    at: datetime.datetime
+    label: str
+    actor_name: str
+    detail: dict[str, Any]
+    ref: str  # transition name or alert rule code
+
+
+def timeline(case: Case, actor: Actor) -> list[TimelineEvent]:
+    """Transitions and alerts (when the actor may see alerts) of a case, oldest first.
+
+    Documents and attachments join the timeline when those engines exist (Core engines II).
+    """
+    events = [TimelineEvent("transition", t.created_at, t.label, t.actor_name, t.data, t.name)
+              for t in case.transitions.all()]
+    if actor.has_perm("alerts.view"):
+        events += [TimelineEvent("alert", a.opened_at, f"预警：{a.title}", "系统", {"状态": a.get_state_display()},
+                                 a.rule_code) for a in case.alerts.all()]
+    return sorted(events, key=lambda e: e.at)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.case_open, name="open"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/transition/", views.case_transition, name="transition"),
+    path("<int:pk>/deadlines/", views.case_deadline_adjust, name="deadline_adjust"),
 ]

@@ -55,12 +55,13 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "spec": spec,
         "state": spec.workflow.state(case.state),
         "steps": selectors.allowed_steps(case, actor),
-        "timeline": selectors.timeline(case),
+        "timeline": selectors.timeline(case, actor),
         "deadlines": case.deadlines.all(),
         "parties": case.parties.all(),
         "diagram": mark_safe(workflow_svg(spec.workflow, case.state)),  # noqa: S308 (built from escaped spec text)
         "workflow": spec.workflow,
         "alerts": case.alerts.all() if actor.has_perm("alerts.view") else [],
+        "can_adjust": actor.has_perm("cases.deadlines.adjust"),
     }
 
 
@@ -104,3 +105,28 @@ def case_open(request: HttpRequest) -> HttpResponse:
     fields = [(f, spec.workflow.label_of(f)) for f in spec.open_fields]
     return render(request, "cases/case_open.html", {"spec": spec, "fields": fields, "error": error, "posted": request.POST},
                   status=error.status if error else 200)
+
+
+@login_required
+@require_POST
+def case_deadline_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    """中止 or 延长 one of the case's deadlines (form fields: key, kind, from, to, period, reason, approver)."""
+    actor = _actor(request)
+    actor.require("cases.deadlines.adjust")
+    case = selectors.case_for(actor, pk)
+    post = request.POST
+    try:
+        if post.get("kind") == "extend":
+            deadline = services.extend_case_deadline(actor=actor, case=case, key=post.get("key", ""),
+                                                     period=post.get("period", ""), reason=post.get("reason", ""),
+                                                     approver=post.get("approver", ""))
+        else:
+            deadline = services.suspend_case_deadline(actor=actor, case=case, key=post.get("key", ""),
+                                                      stopped_on=post.get("from", ""), resumed_on=post.get("to", ""),
+                                                      reason=post.get("reason", ""))
+    except SifaError as exc:
+        context = _detail_context(request, selectors.case_for(actor, pk))
+        context.update({"deadline_error": exc, "failed_key": post.get("key", "")})
+        return render(request, "cases/case_detail.html", context, status=exc.status)
+    messages.success(request, f"期限「{deadline.label}」现于 {deadline.due_date:%Y-%m-%d} 届满")
+    return redirect("cases:detail", pk=case.pk)

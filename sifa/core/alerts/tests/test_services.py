@@ -132,3 +132,20 @@ def test_periodic_jobs_are_registered_and_run():
     result = scan_alert_rules.call()
     assert result["opened"] >= 1  # today both C-01 deadlines are long past
     assert escalate_alerts.call() == 0
+
+
+def test_event_raised_alert_never_duplicates_while_open():
+    # given a module raising an alert from its own service (event trigger), twice for the same object
+    from sifa.core.alerts.rules import DEADLINE_OVERDUE, AlertCondition
+    from sifa.core.alerts.services import open_alert_in_transaction
+
+    office = actor_for("office1").org
+    condition = AlertCondition(object_type="test.thing", object_id="7", org_id=office.pk, title="事件预警")
+    # when
+    first = open_alert_in_transaction(rule=DEADLINE_OVERDUE, condition=condition, actor_name="模块")
+    second = open_alert_in_transaction(rule=DEADLINE_OVERDUE, condition=condition, actor_name="模块")
+    # then one open alert, with its opening step; after closing, the same condition may open a new one
+    assert first is not None and second is None
+    assert list(first.steps.values_list("action", flat=True)) == ["open"]
+    act_on_alert(actor=actor_for("county"), alert=first, action="close", note="已处理")
+    assert open_alert_in_transaction(rule=DEADLINE_OVERDUE, condition=condition, actor_name="模块") is not None

@@ -71,3 +71,21 @@ def test_case_page_shows_steps_deadlines_and_diagram():
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "2025-10-11 届满" in page and "AR-11" in page
     assert client.get("/cases/?overdue=true").content.decode().count(case.number) == 1
+
+
+def test_open_with_parties_in_scope_only():
+    from sifa.core.persons.models import Person
+
+    client = client_for("office1")
+    mine = Person.objects.filter(org__name="富春街道司法所").first()
+    theirs = Person.objects.filter(org__name="春江街道司法所").first()
+    response, case = _call(client, "POST", "/api/v1/cases", {
+        "type": "test_case", "title": "有当事人", "parties": [{"role": "applicant", "person_id": mine.pk}]})
+    assert response.status_code == 201
+    assert case["parties"] == [{"role": "applicant", "name": mine.name, "person_id": mine.pk, "entity_id": None}]
+    response, _ = _call(client, "POST", "/api/v1/cases", {
+        "type": "test_case", "title": "越界当事人", "parties": [{"role": "applicant", "person_id": theirs.pk}]})
+    assert response.status_code == 404
+    response, problem = _call(client, "POST", "/api/v1/cases", {
+        "type": "test_case", "title": "两者皆无", "parties": [{"role": "applicant"}]})
+    assert response.status_code == 400 and problem["errors"][0]["field"] == "parties"

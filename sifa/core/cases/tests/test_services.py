@@ -144,3 +144,55 @@ def test_decide_stops_deadlines_closes_and_runs_effects_after_commit(django_capt
     transition_case(actor=actor, case=case, transition="close", data={})
     case.refresh_from_db()
     assert case.state == "closed" and case.closed_at is not None
+
+
+def _accepted(username: str = "county") -> Case:
+    case = _open(username)
+    return transition_case(actor=actor_for(username), case=case, transition="accept",
+                           data={"received_on": "2025-09-28", "accepted_on": "2025-10-11"})
+
+
+def test_extension_c01_decision_with_the_maximum_thirty_days():
+    # given C-01: the ordinary-procedure decision is due 2025-12-10
+    from sifa.core.cases.services import extend_case_deadline
+
+    case = _accepted()
+    # when the 复议机关's head approves the maximum extension (≤ 三十日, 《行政复议法》第六十二条)
+    deadline = extend_case_deadline(actor=actor_for("county"), case=case, key="decision", period="三十日",
+                                    reason="案情复杂", approver="局长张某")
+    # then it is due 2026-01-09 (Fri), with the reason, approver and actor recorded and audited
+    assert deadline.due_date == datetime.date(2026, 1, 9)
+    assert deadline.adjustments[0]["approver"] == "局长张某" and deadline.adjustments[0]["by"]
+    assert any("局长张某" in step for step in deadline.explanation)
+    event = AuditEvent.objects.filter(action="cases.deadline.extended").latest("id")
+    assert event.changes["due"] == ["2025-12-10", "2026-01-09"]
+
+
+def test_extension_needs_reason_approver_and_permission():
+    from sifa.core.cases.services import extend_case_deadline
+
+    case = _accepted()
+    with pytest.raises(ValidationFailed) as exc:
+        extend_case_deadline(actor=actor_for("county"), case=case, key="decision", period="三十日", reason="x", approver=" ")
+    assert exc.value.field == "approver"
+    with pytest.raises(PermissionDeniedError):
+        extend_case_deadline(actor=actor_for("office1"), case=case, key="decision", period="三十日", reason="x",
+                             approver="y")
+    assert CaseDeadline.objects.get(case=case, key="decision").due_date == datetime.date(2025, 12, 10)
+
+
+def test_suspension_moves_the_calendar_deadline_by_the_suspended_days():
+    from sifa.core.cases.services import suspend_case_deadline
+
+    case = _accepted()
+    # when the period is suspended 2025-11-01 … 2025-11-10 (10 days) for a 不可抗力 obstacle
+    deadline = suspend_case_deadline(actor=actor_for("county"), case=case, key="decision", stopped_on="2025-11-01",
+                                     resumed_on="2025-11-10", reason="不可抗力")
+    # then the 60-day period ends 10 days later, on Sat 2025-12-20, which rolls over to Mon 2025-12-22
+    # (GEN-04: 《行政复议法》第八十八条第一款 → 《民事诉讼法》第八十五条第三款)
+    assert deadline.due_date == datetime.date(2025, 12, 22)
+    # and a stopped deadline can no longer be adjusted
+    transition_case(actor=actor_for("county"), case=case, transition="decide", data={"decision_text": "维持"})
+    with pytest.raises(TransitionNotAllowed):
+        suspend_case_deadline(actor=actor_for("county"), case=case, key="decision", stopped_on="2025-11-12",
+                              resumed_on="2025-11-13", reason="x")
