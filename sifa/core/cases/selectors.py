@@ -59,7 +59,10 @@ def timeline(case: Case, actor: Actor) -> list[TimelineEvent]:
 
     Documents and attachments join the timeline when those engines exist (Core engines II).
     """
-    events = [TimelineEvent("transition", t.created_at, t.label, t.actor_name, t.data, t.name)
+    workflow = workflow_of(case)
+    labels = {"note": "办理意见", **workflow.field_labels}
+    events = [TimelineEvent("transition", t.created_at, t.label, t.actor_name,
+                            {labels.get(k, k): v for k, v in t.data.items() if v not in ("", None)}, t.name)
               for t in case.transitions.all()]
     if actor.has_perm("alerts.view"):
         events += [TimelineEvent("alert", a.opened_at, f"预警：{a.title}", "系统", {"状态": a.get_state_display()},
