@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticValidationError
 
 from sifa.core.alerts import selectors, services
-from sifa.core.alerts.choices import LEVEL_BADGE, AlertLevel, AlertState
+from sifa.core.alerts.choices import LEVEL_BADGE, AlertAction, AlertLevel, AlertState
 from sifa.core.alerts.filters import alert_filter_from
 from sifa.core.alerts.models import Alert
 from sifa.core.errors import SifaError
@@ -63,5 +63,5 @@ def alert_act(request: HttpRequest, pk: int) -> HttpResponse:
     except SifaError as exc:
         return render(request, "alerts/alert_detail.html", _detail(request, selectors.alert_for(actor, pk), error=exc),
                       status=exc.status)
-    messages.success(request, f"已{AlertState(alert.state).label if alert.state == 'closed' else '办理'}")
+    messages.success(request, "已办结" if alert.state == AlertState.CLOSED else f"已{AlertAction(request.POST['action']).label}")
     return redirect("alerts:detail", pk=alert.pk)
