@@ -128,7 +128,7 @@ def get_hasher(name: str = DEFAULT_ALGORITHM) -> Hasher:
     Raises :class:`UnknownHashAlgorithm` for any other name and
     :class:`HashAlgorithmUnavailable` when OpenSSL cannot compute the algorithm.
     """
-    key = name.strip().lower() if isinstance(name, str) else name
+    key = str(name).strip().lower()
     if key not in ALGORITHMS:
         raise UnknownHashAlgorithm(
             f"unknown ledger hash algorithm {name!r}; expected one of {', '.join(ALGORITHMS)}"
