@@ -28,6 +28,7 @@ COMMANDS = {
     "worker": ("worker", "后台任务进程"),
     "purge-audit": ("purge_audit", "清理过期审计日志"),
     "deadline": ("deadline", "期限计算"),
+    "verify": ("verify", "校验存证账本"),
 }
 
 

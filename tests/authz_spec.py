@@ -103,6 +103,11 @@ API: dict[str, RouteSpec] = {
     "POST /api/v1/cases/{case_id}/deadline-adjustments": RouteSpec("cases.deadlines.adjust", obj="case", body={
         "key": "none", "kind": "extend", "period": "十日", "reason": "矩阵", "approver": "甲"}),
     "POST /api/v1/cases/{case_id}/transitions": RouteSpec("login", obj="case", body={"name": "withdraw", "data": {"reason": "矩阵"}}),
+    "GET /api/v1/ledger/checkpoint": RouteSpec("login", note="verification data, any signed-in user; 409 before the first checkpoint"),
+    "GET /api/v1/ledger/entries": RouteSpec("login"),
+    "GET /api/v1/ledger/proofs/inclusion": RouteSpec("login", note="no query → 400 naming the field"),
+    "GET /api/v1/ledger/proofs/consistency": RouteSpec("login", note="no query → 400 naming the field"),
+    "GET /api/v1/ledger/public-key": RouteSpec("login"),
 }
 
 # API routes outside the JSON API proper (documents about the API).

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "sifa.core.orgs",
     "sifa.core.accounts",
     "sifa.core.audit",
+    "sifa.core.ledger",
     "sifa.core.tasks",
     "sifa.core.persons",
     "sifa.core.cases",

@@ -1,0 +1,156 @@
+"""The ledger in the database: configuration, the signing key, appends, tree reads and proofs.
+
+``append_entry`` is the private helper every writer of evidence calls inside its own service's
+transaction (attachments, documents, key case transitions, audit batches). Reads build the tree
+from the stored leaf hashes with the verifier core (O(n) per proof for now; stored subtree hashes
+are a later increment).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.db import transaction
+
+from sifa.core.errors import ValidationFailed
+from sifa.core.ledger.entries import Entry, encode_entry
+from sifa.core.ledger.errors import LedgerMisconfigured
+from sifa.core.ledger.hashing import DEFAULT_ALGORITHM, Hasher, get_hasher
+from sifa.core.ledger.merkle import MerkleTree
+from sifa.core.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead
+from sifa.core.ledger.signing import load_or_create_private_key
+from sifa.core.ledger.verifier import StoredCheckpoint, StoredEntry
+from sifa.project.env import env_str
+
+HEAD_PK = 1
+MAX_ENTRIES_PAGE = 1000
+
+
+def configured_hash_alg() -> str:
+    """``SIFA_LEDGER_HASH`` (a Django setting or the environment variable), default ``sm3``."""
+    name = getattr(settings, "SIFA_LEDGER_HASH", "") or env_str("SIFA_LEDGER_HASH", DEFAULT_ALGORITHM)
+    return get_hasher(name).name
+
+
+def key_file() -> Path:
+    """``SIFA_LEDGER_KEY_FILE``, default ``<SIFA_VAR_DIR>/keys/ledger_ed25519.pem``."""
+    path = getattr(settings, "SIFA_LEDGER_KEY_FILE", "") or env_str("SIFA_LEDGER_KEY_FILE", "")
+    return Path(path) if path else Path(settings.VAR_DIR) / "keys" / "ledger_ed25519.pem"
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The installation's checkpoint key, generated into :func:`key_file` the first time."""
+    return load_or_create_private_key(key_file())
+
+
+def ledger_hash_alg() -> str:
+    """The algorithm of this ledger: the head's once anything was appended, else the configured one."""
+    head = LedgerHead.objects.filter(pk=HEAD_PK).first()
+    return head.hash_alg if head is not None else configured_hash_alg()
+
+
+def hasher() -> Hasher:
+    return get_hasher(ledger_hash_alg())
+
+
+def ledger_size() -> int:
+    head = LedgerHead.objects.filter(pk=HEAD_PK).first()
+    return head.size if head is not None else 0
+
+
+def lock_head() -> LedgerHead:
+    """Lock (and, the first time, create) the head row; call inside a transaction."""
+    head, _ = LedgerHead.objects.select_for_update().get_or_create(
+        pk=HEAD_PK, defaults={"size": 0, "hash_alg": configured_hash_alg()})
+    if head.hash_alg != configured_hash_alg():
+        raise LedgerMisconfigured(
+            f"存证账本已使用 {head.hash_alg} 建立，配置的 SIFA_LEDGER_HASH={configured_hash_alg()} 与之不符；"
+            f"一个账本不能混用哈希算法")
+    return head
+
+
+def append_entry(entry: Entry) -> LedgerEntry:
+    """Append one entry as the next leaf (private helper: runs in the caller's transaction).
+
+    Locks the head row, so concurrent appends get consecutive indexes with no gap; the entry row
+    and the head's new size commit or roll back together with the caller's business write.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("append_entry() must run inside the calling service's transaction")
+    head = lock_head()
+    data = encode_entry(entry)
+    row = LedgerEntry.objects.create(index=head.size, entry=data,
+                                     leaf_hash=get_hasher(head.hash_alg).leaf_hash(data))
+    head.size += 1
+    head.save(update_fields=["size"])
+    return row
+
+
+def leaf_hashes(tree_size: int) -> list[bytes]:
+    rows = LedgerEntry.objects.filter(index__lt=tree_size).order_by("index").values_list("leaf_hash", flat=True)
+    return [bytes(h) for h in rows]
+
+
+def tree(tree_size: int) -> MerkleTree:
+    """The Merkle tree of the first ``tree_size`` stored leaves."""
+    return MerkleTree(hasher(), leaf_hashes(tree_size))
+
+
+def latest_checkpoint() -> LedgerCheckpoint | None:
+    return LedgerCheckpoint.objects.order_by("-id").first()
+
+
+def entries_page(start: int, end: int | None) -> tuple[int, int, int, list[LedgerEntry]]:
+    """``(start, end, size, rows)`` for entries ``start ≤ index < end`` (at most MAX_ENTRIES_PAGE)."""
+    size = ledger_size()
+    if start > size:
+        raise ValidationFailed(f"start 超出范围：账本共有 {size} 条存证", field="start")
+    if end is None:
+        end = min(size, start + 100)
+    if end < start:
+        raise ValidationFailed("end 不能小于 start", field="end")
+    if end > size:
+        raise ValidationFailed(f"end 超出范围：账本共有 {size} 条存证", field="end")
+    if end - start > MAX_ENTRIES_PAGE:
+        raise ValidationFailed(f"每次最多取 {MAX_ENTRIES_PAGE} 条存证（end − start ≤ {MAX_ENTRIES_PAGE}）", field="end")
+    return start, end, size, list(LedgerEntry.objects.filter(index__gte=start, index__lt=end).order_by("index"))
+
+
+def _check_tree_size(tree_size: int, field: str) -> None:
+    size = ledger_size()
+    if tree_size > size:
+        raise ValidationFailed(f"{field} 超出范围：账本共有 {size} 条存证", field=field)
+
+
+def inclusion(index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
+    """(leaf hash, audit path) of leaf ``index`` in the tree of ``tree_size`` (RFC 9162 §2.1.3)."""
+    if tree_size < 1:
+        raise ValidationFailed("tree_size 须至少为 1", field="tree_size")
+    _check_tree_size(tree_size, "tree_size")
+    if index >= tree_size:
+        raise ValidationFailed(f"index 须小于 tree_size（{tree_size}）", field="index")
+    t = tree(tree_size)
+    return t.leaf_hash(index), t.inclusion_proof(index, tree_size)
+
+
+def consistency(first: int, second: int) -> list[bytes]:
+    """The consistency proof from size ``first`` to size ``second`` (RFC 9162 §2.1.4)."""
+    if first < 1:
+        raise ValidationFailed("first 须至少为 1（空树无需一致性证明）", field="first")
+    if first > second:
+        raise ValidationFailed("first 不能大于 second", field="first")
+    _check_tree_size(second, "second")
+    return tree(second).consistency_proof(first, second)
+
+
+def stored_entries() -> list[StoredEntry]:
+    rows = LedgerEntry.objects.order_by("index").values_list("index", "entry", "leaf_hash")
+    return [StoredEntry(i, bytes(e), bytes(h)) for i, e, h in rows.iterator(chunk_size=5000)]
+
+
+def stored_checkpoints() -> list[StoredCheckpoint]:
+    return [StoredCheckpoint(cp.pk, cp.tree_size, bytes(cp.root_hash), cp.hash_alg, cp.timestamp,
+                             bytes(cp.signature), cp.key_id)
+            for cp in LedgerCheckpoint.objects.order_by("id")]
