@@ -8,29 +8,22 @@ retention period, see ``purge_audit_events``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 
+from sifa.core.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySetMixin
 from sifa.core.orgs.scope import ScopedQuerySet
 
 
-class AuditLogIsAppendOnly(RuntimeError):
+class AuditLogIsAppendOnly(AppendOnlyError):
     pass
 
 
-class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
+class AuditEventQuerySet(AppendOnlyQuerySetMixin, ScopedQuerySet["AuditEvent"]):
     scope_path_field = "org_path"
 
-    def update(self, **kwargs: Any) -> int:
-        raise AuditLogIsAppendOnly("审计日志只能追加，不能修改")
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditLogIsAppendOnly("审计日志只能追加，不能删除")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One business act or security event: who, in which membership, from where, did what to what."""
 
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
@@ -52,6 +45,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField("变更", default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
+    append_only_error = AuditLogIsAppendOnly
+    append_only_name = "审计日志"
 
     class Meta:
         verbose_name = "审计日志"
@@ -60,16 +55,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Any pk, not only a loaded row's: Model.save() with a pk set first tries an UPDATE (through
-        # QuerySet._update, not the guarded update()), so AuditEvent(pk=<existing>, ...).save() would overwrite.
-        if self.pk is not None:
-            raise AuditLogIsAppendOnly("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditLogIsAppendOnly("审计日志只能追加，不能删除")
 
     @property
     def action_label(self) -> str:

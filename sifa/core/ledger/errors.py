@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sifa.core.appendonly import AppendOnlyError
 from sifa.core.errors import Conflict, SifaError
 
 
-class LedgerIsAppendOnly(RuntimeError):
+class LedgerIsAppendOnly(AppendOnlyError):
     """A programming error: code tried to change or delete a ledger entry or checkpoint."""
 
 

@@ -8,33 +8,19 @@ from these rows (docs/engines/ledger.md).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 
+from sifa.core.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from sifa.core.ledger.errors import LedgerIsAppendOnly
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise LedgerIsAppendOnly("存证账本只能追加，不能修改")
+class LedgerAppendOnlyModel(AppendOnlyModel):
+    append_only_error = LedgerIsAppendOnly
+    append_only_name = "存证账本"
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise LedgerIsAppendOnly("存证账本只能追加，不能删除")
-
-
-class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:  # Model.save() with a pk would try an UPDATE first
-            raise LedgerIsAppendOnly("存证账本只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise LedgerIsAppendOnly("存证账本只能追加，不能删除")
 
 
 class LedgerHead(models.Model):
@@ -55,7 +41,7 @@ class LedgerHead(models.Model):
         return f"存证账本（{self.size} 条，{self.hash_alg}）"
 
 
-class LedgerEntry(AppendOnlyModel):
+class LedgerEntry(LedgerAppendOnlyModel):
     """One leaf: the canonical entry bytes (format in sifa/core/ledger/entries.py) and H(0x00 ‖ bytes)."""
 
     index = models.BigIntegerField("序号", unique=True)
@@ -74,7 +60,7 @@ class LedgerEntry(AppendOnlyModel):
         return f"存证 #{self.index}"
 
 
-class LedgerCheckpoint(AppendOnlyModel):
+class LedgerCheckpoint(LedgerAppendOnlyModel):
     """A signed statement: the first ``tree_size`` entries have Merkle root ``root_hash``.
 
     The signature (Ed25519) covers the canonical bytes of sifa/core/ledger/signing.py
