@@ -43,7 +43,7 @@ class AppendOnlyQuerySetMixin:
 
 
 class AppendOnlyQuerySet(AppendOnlyQuerySetMixin, models.QuerySet[M]):
-    pass
+    """A plain QuerySet that refuses bulk update and delete."""
 
 
 class AppendOnlyModel(models.Model):

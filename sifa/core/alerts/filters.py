@@ -30,10 +30,3 @@ class AlertFilter(FilterSchema):
 
     def filter_case(self, value: int | None) -> Q:
         return Q(case_id=value) if value is not None else Q()
-
-
-ALERT_FILTER_FIELDS = ("level", "state", "escalated", "rule", "case")
-
-
-def alert_filter_from(params: dict[str, str]) -> AlertFilter:
-    return AlertFilter.model_validate({k: v for k, v in params.items() if k in ALERT_FILTER_FIELDS and v != ""})

@@ -7,14 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError as PydanticValidationError
 
 from sifa.core.alerts import selectors, services
 from sifa.core.alerts.choices import LEVEL_BADGE, AlertAction, AlertLevel, AlertState
-from sifa.core.alerts.filters import alert_filter_from
+from sifa.core.alerts.filters import AlertFilter
 from sifa.core.alerts.models import Alert
 from sifa.core.errors import SifaError
 from sifa.core.ui.decorators import require_perm
+from sifa.core.ui.filters import filters_from_query
 from sifa.core.ui.pagination import paginate
 
 
@@ -27,10 +27,7 @@ def _actor(request: HttpRequest) -> Any:
 def alert_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.dict()
     params.setdefault("state", "open")
-    try:
-        filters, error = alert_filter_from(params), None
-    except PydanticValidationError as exc:
-        filters, error = None, f"筛选条件 {exc.errors()[0]['loc'][0]} 格式不正确"
+    filters, error = filters_from_query(AlertFilter, params)
     qs = selectors.alerts_visible_to(_actor(request), filters=filters) if filters else Alert.objects.none()
     page, querystring = paginate(request, qs)
     return render(request, "alerts/alert_list.html", {

@@ -28,10 +28,3 @@ class AuditFilter(FilterSchema):
 
     def filter_until(self, value: datetime.date | None) -> Q:
         return Q(created_at__date__lte=value) if value else Q()
-
-
-AUDIT_FILTER_FIELDS = ("action", "actor", "object_type", "object_id", "since", "until")
-
-
-def audit_filter_from(params: dict[str, str]) -> AuditFilter:
-    return AuditFilter.model_validate({k: v for k, v in params.items() if k in AUDIT_FILTER_FIELDS and v != ""})

@@ -4,21 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from pydantic import ValidationError as PydanticValidationError
 
 from sifa.core import registry
 from sifa.core.audit import exports, selectors, services
-from sifa.core.audit.filters import audit_filter_from
+from sifa.core.audit.filters import AuditFilter
 from sifa.core.audit.models import AuditEvent
 from sifa.core.ui.decorators import require_perm
+from sifa.core.ui.filters import filters_from_query
 from sifa.core.ui.pagination import paginate
 
 
-def _filters(request: HttpRequest):  # type: ignore[no-untyped-def]
-    try:
-        return audit_filter_from(request.GET.dict()), None
-    except PydanticValidationError as exc:
-        return None, f"筛选条件 {exc.errors()[0]['loc'][0]} 格式不正确"
+def _filters(request: HttpRequest) -> tuple[AuditFilter | None, str | None]:
+    return filters_from_query(AuditFilter, request.GET.dict())
 
 
 @login_required

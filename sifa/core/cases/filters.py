@@ -8,6 +8,7 @@ from ninja import FilterSchema
 from pydantic import Field
 
 from sifa.core.cases.models import CaseDeadline, DeadlineStatus
+from sifa.core.orgs.scope import org_subtree_q
 
 
 class CaseFilter(FilterSchema):
@@ -21,12 +22,7 @@ class CaseFilter(FilterSchema):
         return Q(case_type=value) if value else Q()
 
     def filter_org(self, value: int | None) -> Q:
-        if value is None:
-            return Q()
-        from sifa.core.orgs.models import Org
-
-        org = Org.objects.filter(pk=value).first()
-        return Q(org__path__startswith=org.path) if org else Q(pk__in=[])
+        return org_subtree_q(value)
 
     def filter_overdue(self, value: bool | None) -> Q:
         if value is None:
@@ -37,10 +33,3 @@ class CaseFilter(FilterSchema):
 
     def filter_q(self, value: str | None) -> Q:
         return Q(number__icontains=value) | Q(title__icontains=value) if value else Q()
-
-
-CASE_FILTER_FIELDS = ("type", "state", "org", "overdue", "q")
-
-
-def case_filter_from(params: dict[str, str]) -> CaseFilter:
-    return CaseFilter.model_validate({k: v for k, v in params.items() if k in CASE_FILTER_FIELDS and v != ""})

@@ -8,14 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError as PydanticValidationError
 
 from sifa.core import registry
 from sifa.core.cases import selectors, services
 from sifa.core.cases.diagram import workflow_svg
-from sifa.core.cases.filters import case_filter_from
+from sifa.core.cases.filters import CaseFilter
 from sifa.core.cases.models import Case
 from sifa.core.errors import SifaError
+from sifa.core.ui.filters import filters_from_query
 from sifa.core.ui.pagination import paginate
 
 
@@ -25,11 +25,7 @@ def _actor(request: HttpRequest) -> Any:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    try:
-        filters = case_filter_from(request.GET.dict())
-        error = None
-    except PydanticValidationError as exc:
-        filters, error = None, f"筛选条件 {exc.errors()[0]['loc'][0]} 格式不正确"
+    filters, error = filters_from_query(CaseFilter, request.GET.dict())
     qs = selectors.cases_visible_to(_actor(request), filters=filters) if filters else Case.objects.none()
     page, querystring = paginate(request, qs)
     types = sorted(registry.case_types.values(), key=lambda t: t.code)

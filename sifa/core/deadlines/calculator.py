@@ -28,7 +28,7 @@ def parse_day(text: str, *, field: str, label: str) -> datetime.date:
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            pass
+            pass  # shaped like a date but not one (2025-02-30): same message as any other bad text
     raise ValidationFailed(f"{label}「{value}」不是有效日期（格式 YYYY-MM-DD）", field=field)
 
 

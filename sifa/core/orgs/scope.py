@@ -36,6 +36,17 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.filter(condition)
 
 
+def org_subtree_q(org_id: int | None, *, path_lookup: str = "org__path") -> models.Q:
+    """A filter narrowing rows to one org's subtree (list filters ``?org=``). It only narrows: callers
+    apply it on top of ``visible_to(actor)``, so naming an org outside the scope yields nothing more."""
+    if org_id is None:
+        return models.Q()
+    from sifa.core.orgs.models import Org
+
+    path = Org.objects.filter(pk=org_id).values_list("path", flat=True).first()
+    return models.Q(**{f"{path_lookup}__startswith": path}) if path else models.Q(pk__in=[])
+
+
 def get_visible_or_404(model: type[M], actor: Actor, **lookup: Any) -> M:
     qs = model._default_manager.all()
     if not isinstance(qs, ScopedQuerySet):

@@ -6,8 +6,8 @@ from django.db.models import Q
 from ninja import FilterSchema
 from pydantic import Field
 
+from sifa.core.orgs.scope import org_subtree_q
 from sifa.core.persons.idnumbers import normalize_id_number
-from sifa.core.persons.models import Person
 
 
 class PersonFilter(FilterSchema):
@@ -37,19 +37,4 @@ class PersonFilter(FilterSchema):
         return Q(region__code__startswith=value) if value else Q()
 
     def filter_org(self, value: int | None) -> Q:
-        if value is None:
-            return Q()
-        from sifa.core.orgs.models import Org
-
-        org = Org.objects.filter(pk=value).first()
-        return Q(org__path__startswith=org.path) if org else Q(pk__in=[])
-
-
-PERSON_FILTER_FIELDS = ("q", "gender", "region", "org")
-
-
-def person_filter_from(params: dict[str, str]) -> PersonFilter:
-    return PersonFilter.model_validate({k: v for k, v in params.items() if k in PERSON_FILTER_FIELDS and v != ""})
-
-
-__all__ = ["PersonFilter", "person_filter_from", "Person"]
+        return org_subtree_q(value)

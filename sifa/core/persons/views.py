@@ -5,26 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError as PydanticValidationError
 
 from sifa.core.errors import SifaError
 from sifa.core.orgs.scope import get_visible_or_404
 from sifa.core.persons import exports, selectors, services
-from sifa.core.persons.filters import person_filter_from
+from sifa.core.persons.filters import PersonFilter
 from sifa.core.persons.forms import EntityForm, PersonEditForm, PersonForm
 from sifa.core.persons.idnumbers import mask_id_number, mask_phone, normalize_id_number
 from sifa.core.persons.models import Entity, Person
 from sifa.core.ui.decorators import require_perm
+from sifa.core.ui.filters import filters_from_query
 from sifa.core.ui.forms import attach_error
 from sifa.core.ui.pagination import paginate
 
 
-def _filters(request: HttpRequest):  # type: ignore[no-untyped-def]
-    try:
-        return person_filter_from(request.GET.dict()), None
-    except PydanticValidationError as exc:
-        first = exc.errors()[0]
-        return None, f"筛选条件 {first['loc'][0]} 格式不正确"
+def _filters(request: HttpRequest) -> tuple[PersonFilter | None, str | None]:
+    return filters_from_query(PersonFilter, request.GET.dict())
 
 
 @login_required

@@ -26,10 +26,3 @@ class TaskRunFilter(FilterSchema):
 
     def filter_task(self, value: str | None) -> Q:
         return Q(task_path__icontains=value.strip()) if value else Q()
-
-
-TASK_FILTER_FIELDS = ("state", "task")
-
-
-def task_filter_from(params: dict[str, str]) -> TaskRunFilter:
-    return TaskRunFilter.model_validate({k: v for k, v in params.items() if k in TASK_FILTER_FIELDS and v != ""})

@@ -10,14 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
-from pydantic import ValidationError as PydanticValidationError
 
 from sifa.core.errors import ValidationFailed
 from sifa.core.tasks import conf, selectors, services
 from sifa.core.tasks.choices import RunState
 from sifa.core.tasks.errors import TaskNotRetryable
-from sifa.core.tasks.filters import task_filter_from
+from sifa.core.tasks.filters import TaskRunFilter
 from sifa.core.ui.decorators import require_perm
+from sifa.core.ui.filters import filters_from_query
 from sifa.core.ui.pagination import paginate
 
 
@@ -58,11 +58,7 @@ def _interval(seconds: int) -> str:
 @require_perm("tasks.view")
 def task_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        filters = task_filter_from(request.GET.dict())
-        error = None
-    except PydanticValidationError as exc:
-        filters, error = None, f"筛选条件 {exc.errors()[0]['loc'][0]} 不正确"
+    filters, error = filters_from_query(TaskRunFilter, request.GET.dict())
     qs = selectors.task_runs_visible_to(actor, filters=filters) if filters else DBTaskResult.objects.none()
     page, querystring = paginate(request, qs, per_page=50)
     counts = selectors.run_counts(actor)
