@@ -106,12 +106,33 @@ class PeriodicJob:
 
 
 periodic_jobs: Registry[PeriodicJob] = Registry("periodic_jobs")
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    """A card an app adds to every case's detail page (evidence, documents, case code…).
+
+    ``template`` is included with the page context plus ``panel`` (this object) and ``panel_ctx``
+    (what ``context(request, case)`` returns, computed per request). ``column`` is "main" (wide,
+    left) or "side" (narrow, right). ``permission`` hides the card from roles without it.
+    """
+
+    key: str
+    label: str
+    template: str
+    context: Callable[..., dict[str, Any]] | None = field(default=None, compare=False)
+    column: str = "main"
+    order: int = 100
+    permission: str | None = None
+
+
+case_panels: Registry[CasePanel] = Registry("case_panels")
 alert_rules: Registry[Any] = Registry("alert_rules")  # code → sifa.core.alerts.rules.AlertRule
 
 
 def freeze_all() -> None:
     for reg in (menu, permissions, services, api_routers, demo_generators, audit_actions, case_types, periodic_jobs,
-                alert_rules):
+                alert_rules, case_panels):
         reg.freeze()
 
 

@@ -58,7 +58,18 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "workflow": spec.workflow,
         "alerts": case.alerts.all() if actor.has_perm("alerts.view") else [],
         "can_adjust": actor.has_perm("cases.deadlines.adjust"),
+        "panels": _panels(request, case, actor),
     }
+
+
+def _panels(request: HttpRequest, case: Case, actor: Any) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
+    """The apps' cards (registry.case_panels) for this case, by column, in order."""
+    columns: dict[str, list[tuple[Any, dict[str, Any]]]] = {"main": [], "side": []}
+    for panel in sorted(registry.case_panels.values(), key=lambda p: (p.order, p.key)):
+        if panel.permission and not actor.has_perm(panel.permission):
+            continue
+        columns.setdefault(panel.column, []).append((panel, panel.context(request, case) if panel.context else {}))
+    return columns
 
 
 @login_required
