@@ -324,6 +324,12 @@ class MerkleTree:
             raise ProofError(f"no leaf {index} in a tree of size {self.size}")
         return self._levels[0][index]
 
+    def perfect_hash(self, height: int, index: int) -> bytes:
+        """``MTH`` of the perfect aligned subtree of ``2^height`` leaves starting at ``index · 2^height``."""
+        if height >= len(self._levels) or not 0 <= index < len(self._levels[height]):
+            raise ProofError(f"no complete subtree of height {height} at index {index} in a tree of size {self.size}")
+        return self._levels[height][index]
+
     def subtree_hash(self, start: int, end: int) -> bytes:
         """``MTH(D[start:end])`` for ``0 <= start < end <= size``.
 

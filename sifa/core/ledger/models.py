@@ -83,3 +83,54 @@ class LedgerCheckpoint(LedgerAppendOnlyModel):
 
     def __str__(self) -> str:
         return f"检查点 #{self.pk}（{self.tree_size} 条）"
+
+
+class LedgerNode(LedgerAppendOnlyModel):
+    """A stored subtree hash: ``MTH`` of the perfect aligned subtree of ``2^height`` leaves at
+    ``index · 2^height``, kept at every fourth height (sifa/core/ledger/sparse.py) so proofs and
+    roots read a few hundred rows instead of every leaf. Written by the append that completes it."""
+
+    height = models.PositiveSmallIntegerField("高度")
+    index = models.BigIntegerField("序号")
+    hash = models.BinaryField("哈希", max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "存证账本子树哈希"
+        verbose_name_plural = "存证账本子树哈希"
+        constraints = [models.UniqueConstraint(fields=["height", "index"], name="ledger_node_height_index")]
+
+    def __str__(self) -> str:
+        return f"子树哈希 h={self.height} #{self.index}"
+
+
+class AuditBatch(LedgerAppendOnlyModel):
+    """A batch of audit-log rows sealed into the ledger (sifa/core/ledger/auditchain.py).
+
+    ``row_hashes`` is the concatenation of H(canonical bytes of each row), in id order; the batch
+    hash H("sifa.audit.batch.v1" ‖ 0x00 ‖ number ‖ previous batch hash ‖ row hashes) chains to
+    the previous batch and is the object hash of the ledger entry at ``ledger_index``.
+    """
+
+    number = models.BigIntegerField("批次号", unique=True)
+    first_id = models.BigIntegerField("起始审计ID")
+    last_id = models.BigIntegerField("截止审计ID")
+    ids = models.JSONField("审计ID区间")
+    row_count = models.IntegerField("条数")
+    row_hashes = models.BinaryField("逐条哈希")
+    prev_hash = models.BinaryField("前一批次哈希", max_length=64)
+    batch_hash = models.BinaryField("批次哈希", max_length=64)
+    newest_at = models.DateTimeField("最新一条时间")
+    ledger_index = models.BigIntegerField("存证序号")
+    created_at = models.DateTimeField("封存时间", default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志批次"
+        verbose_name_plural = "审计日志批次"
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"审计日志批次 #{self.number}（第 {self.first_id}–{self.last_id} 条）"

@@ -9,7 +9,6 @@ from sifa.core.accounts.actor import Actor
 from sifa.core.audit.recorder import record
 from sifa.core.ledger import store
 from sifa.core.ledger.hashing import get_hasher
-from sifa.core.ledger.merkle import merkle_tree_hash
 from sifa.core.ledger.models import LedgerCheckpoint
 from sifa.core.ledger.signing import checkpoint_message, key_id, sign
 from sifa.core.services import service
@@ -19,13 +18,13 @@ from sifa.core.services import service
 def make_checkpoint(*, actor: Actor) -> LedgerCheckpoint:
     """Sign and store a checkpoint over every entry appended so far (issue #4 "Evidence ledger").
 
-    Locks the head row so no append slips between reading the size and reading the leaves; the
-    root is the RFC 9162 Merkle tree hash of the stored leaf hashes; the Ed25519 signature covers
+    Locks the head row so no append slips between reading the size and reading the tree; the
+    root is the RFC 9162 Merkle tree hash, read from the stored subtree hashes; the Ed25519 signature covers
     ``signing.checkpoint_message`` (tree size ‖ root ‖ timestamp ‖ hash algorithm).
     """
     head = store.lock_head()
     hasher = get_hasher(head.hash_alg)
-    root = merkle_tree_hash(store.leaf_hashes(head.size), hasher=hasher)
+    root = store.root(head.size)
     timestamp = timezone.now()
     private_key = store.signing_key()
     message = checkpoint_message(tree_size=head.size, root_hash=root, timestamp=timestamp, hash_alg=hasher.name)

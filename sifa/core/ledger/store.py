@@ -1,9 +1,9 @@
 """The ledger in the database: configuration, the signing key, appends, tree reads and proofs.
 
 ``append_entry`` is the private helper every writer of evidence calls inside its own service's
-transaction (attachments, documents, key case transitions, audit batches). Reads build the tree
-from the stored leaf hashes with the verifier core (O(n) per proof for now; stored subtree hashes
-are a later increment).
+transaction (attachments, documents, key case transitions, audit batches). Each append also writes
+the stored subtree hashes it completes (sifa/core/ledger/sparse.py), so roots and proofs read a few
+hundred hashes in two queries whatever the ledger's size.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from sifa.core.errors import ValidationFailed
+from sifa.core.ledger import sparse
 from sifa.core.ledger.entries import Entry, encode_entry
 from sifa.core.ledger.errors import LedgerMisconfigured
 from sifa.core.ledger.hashing import DEFAULT_ALGORITHM, Hasher, get_hasher
-from sifa.core.ledger.merkle import MerkleTree
-from sifa.core.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead
+from sifa.core.ledger.merkle import consistency_proof, inclusion_proof
+from sifa.core.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead, LedgerNode
 from sifa.core.ledger.signing import load_or_create_private_key
-from sifa.core.ledger.verifier import StoredCheckpoint, StoredEntry
+from sifa.core.ledger.verifier import StoredCheckpoint, StoredEntry, StoredNode
 from sifa.project.env import env_str
 
 HEAD_PK = 1
@@ -80,22 +82,71 @@ def append_entry(entry: Entry) -> LedgerEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append_entry() must run inside the calling service's transaction")
     head = lock_head()
+    h = get_hasher(head.hash_alg)
     data = encode_entry(entry)
-    row = LedgerEntry.objects.create(index=head.size, entry=data,
-                                     leaf_hash=get_hasher(head.hash_alg).leaf_hash(data))
+    leaf = h.leaf_hash(data)
+    row = LedgerEntry.objects.create(index=head.size, entry=data, leaf_hash=leaf)
     head.size += 1
     head.save(update_fields=["size"])
+    completed = sparse.nodes_completed_by(head.size)
+    if completed:
+        _store_nodes(h, completed, leaf)
     return row
 
 
-def leaf_hashes(tree_size: int) -> list[bytes]:
-    rows = LedgerEntry.objects.filter(index__lt=tree_size).order_by("index").values_list("leaf_hash", flat=True)
-    return [bytes(h) for h in rows]
+def _store_nodes(h: Hasher, completed: list[sparse.Item], newest_leaf: bytes) -> None:
+    """Write the stored subtree hashes this append completed, lowest first (each from its children)."""
+    known: dict[sparse.Item, bytes] = {}
+    for node in completed:
+        level, indexes = sparse.children(node)
+        missing = [i for i in indexes if (level, i) not in known]
+        known.update(_fetch({(level, i) for i in missing}))
+        child_hashes = [known[(level, i)] for i in indexes]
+        value = sparse.node_hash_from_children(h, child_hashes)
+        LedgerNode.objects.create(height=node[0], index=node[1], hash=value)
+        known[node] = value
 
 
-def tree(tree_size: int) -> MerkleTree:
-    """The Merkle tree of the first ``tree_size`` stored leaves."""
-    return MerkleTree(hasher(), leaf_hashes(tree_size))
+def _fetch(items: set[sparse.Item]) -> dict[sparse.Item, bytes]:
+    """The stored hashes of ``items`` ((0, i) = leaf i, (h, i) = stored node): one query per kind."""
+    found: dict[sparse.Item, bytes] = {}
+    leaves = [i for level, i in items if level == 0]
+    if leaves:
+        for index, value in LedgerEntry.objects.filter(index__in=leaves).values_list("index", "leaf_hash"):
+            found[(0, index)] = bytes(value)
+    by_height: dict[int, list[int]] = {}
+    for level, i in items:
+        if level:
+            by_height.setdefault(level, []).append(i)
+    if by_height:
+        where = Q()
+        for level, idx in by_height.items():
+            where |= Q(height=level, index__in=idx)
+        for level, index, value in LedgerNode.objects.filter(where).values_list("height", "index", "hash"):
+            found[(level, index)] = bytes(value)
+    missing = items - found.keys()
+    if missing:
+        raise LedgerMisconfigured(f"存证账本缺少子树哈希 {sorted(missing)[:3]}：请运行 sifa verify --all 检查")
+    return found
+
+
+def _answer(plan: sparse.Plan) -> sparse.Plan:
+    plan.answer(_fetch(plan.items()))
+    return plan
+
+
+def root(tree_size: int) -> bytes:
+    """The Merkle tree hash of the first ``tree_size`` stored leaves (RFC 9162 §2.1.1)."""
+    h = hasher()
+    if tree_size == 0:
+        return h.empty_root()
+    plan = sparse.Plan(h)
+    plan.record(0, tree_size)
+    return _answer(plan).subtree_hash(0, tree_size)
+
+
+def leaf_hash(index: int) -> bytes:
+    return bytes(LedgerEntry.objects.values_list("leaf_hash", flat=True).get(index=index))
 
 
 def latest_checkpoint() -> LedgerCheckpoint | None:
@@ -131,8 +182,8 @@ def inclusion(index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
     _check_tree_size(tree_size, "tree_size")
     if index >= tree_size:
         raise ValidationFailed(f"index 须小于 tree_size（{tree_size}）", field="index")
-    t = tree(tree_size)
-    return t.leaf_hash(index), t.inclusion_proof(index, tree_size)
+    plan = _answer(sparse.plan_for(hasher(), lambda source: inclusion_proof(index, tree_size, source)))
+    return leaf_hash(index), inclusion_proof(index, tree_size, plan.subtree_hash)
 
 
 def consistency(first: int, second: int) -> list[bytes]:
@@ -142,12 +193,18 @@ def consistency(first: int, second: int) -> list[bytes]:
     if first > second:
         raise ValidationFailed("first 不能大于 second", field="first")
     _check_tree_size(second, "second")
-    return tree(second).consistency_proof(first, second)
+    plan = _answer(sparse.plan_for(hasher(), lambda source: consistency_proof(first, second, source)))
+    return consistency_proof(first, second, plan.subtree_hash)
 
 
 def stored_entries() -> list[StoredEntry]:
     rows = LedgerEntry.objects.order_by("index").values_list("index", "entry", "leaf_hash")
     return [StoredEntry(i, bytes(e), bytes(h)) for i, e, h in rows.iterator(chunk_size=5000)]
+
+
+def stored_nodes() -> list[StoredNode]:
+    rows = LedgerNode.objects.order_by("height", "index").values_list("height", "index", "hash")
+    return [StoredNode(height, index, bytes(value)) for height, index, value in rows.iterator(chunk_size=5000)]
 
 
 def stored_checkpoints() -> list[StoredCheckpoint]:

@@ -5,6 +5,8 @@ the same checks can later run on an exported evidence package. Order of the chec
 
 1. entries, by index: the indexes run 0, 1, …, n−1 without a gap, and every stored leaf hash
    equals ``H(0x00 ‖ stored entry bytes)``;
+1b. stored subtree hashes (:mod:`.sparse`): each equals the hash recomputed from the leaves, and
+   every height holds exactly the complete subtrees of the n leaves, no more, no fewer;
 2. checkpoints, in the order they were made: the hash algorithm is the ledger's, the key id is
    the installation key's, the signature verifies over the canonical bytes
    (:func:`.signing.checkpoint_message`), the tree size is at most n, and the root hash equals the
@@ -24,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from .hashing import get_hasher
 from .merkle import MerkleTree, verify_consistency
 from .signing import checkpoint_message, key_id, verify_signature
+from .sparse import STRIDE
 
 
 class LedgerTampered(Exception):
@@ -35,6 +38,13 @@ class StoredEntry:
     index: int
     entry: bytes
     leaf_hash: bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredNode:
+    height: int
+    index: int
+    hash: bytes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +64,7 @@ class VerifyReport:
     checkpoints: int
     hash_alg: str
     key_id: str
+    nodes: int = 0
 
 
 def verify_ledger(
@@ -62,6 +73,7 @@ def verify_ledger(
     *,
     hash_alg: str,
     public_key: Ed25519PublicKey,
+    nodes: Iterable[StoredNode],
 ) -> VerifyReport:
     """Check everything (see the module docstring); raise :class:`LedgerTampered` at the first fault."""
     hasher = get_hasher(hash_alg)
@@ -72,6 +84,7 @@ def verify_ledger(
         if hasher.leaf_hash(item.entry) != item.leaf_hash:
             raise LedgerTampered(f"第 {item.index} 条存证的叶哈希不符（存证内容或叶哈希被改动）")
         tree.append(item.leaf_hash)
+    node_count = _check_nodes(tree, nodes)
     kid = key_id(public_key)
     previous: StoredCheckpoint | None = None
     count = 0
@@ -100,4 +113,30 @@ def verify_ledger(
                                           proof, hasher=hasher):
                     raise LedgerTampered(f"{name} 与前一检查点 #{previous.number} 不一致")
         previous = cp
-    return VerifyReport(entries=tree.size, checkpoints=count, hash_alg=hasher.name, key_id=kid)
+    return VerifyReport(entries=tree.size, checkpoints=count, hash_alg=hasher.name, key_id=kid, nodes=node_count)
+
+
+def _check_nodes(tree: MerkleTree, nodes: Iterable[StoredNode]) -> int:
+    """Every stored subtree hash equals the recomputed one; each stored height is complete."""
+    expected_height, expected_index, count = STRIDE, 0, 0
+    for node in nodes:  # ordered by (height, index)
+        name = f"子树哈希（高度 {node.height}，第 {node.index} 个）"
+        while node.height > expected_height:
+            if expected_index < tree.size >> expected_height:
+                raise LedgerTampered(f"子树哈希（高度 {expected_height}，第 {expected_index} 个）缺失")
+            expected_height, expected_index = expected_height + STRIDE, 0
+        if node.height == expected_height and node.index > expected_index:
+            raise LedgerTampered(f"子树哈希（高度 {expected_height}，第 {expected_index} 个）缺失")
+        if node.height != expected_height or node.index != expected_index:
+            raise LedgerTampered(f"{name} 不应存在（存证账本只在每 {STRIDE} 层保存已完整的子树）")
+        if node.index >= tree.size >> node.height:
+            raise LedgerTampered(f"{name} 不应存在：该子树尚未完整")
+        if tree.perfect_hash(node.height, node.index) != node.hash:
+            raise LedgerTampered(f"{name} 与由存证重算的不符（存储的树节点被改动）")
+        expected_index += 1
+        count += 1
+    while tree.size >> expected_height:
+        if expected_index < tree.size >> expected_height:
+            raise LedgerTampered(f"子树哈希（高度 {expected_height}，第 {expected_index} 个）缺失")
+        expected_height, expected_index = expected_height + STRIDE, 0
+    return count

@@ -51,6 +51,8 @@ def test_parallel_appends_leave_no_gap(demo_world: Any) -> None:
     assert list(LedgerEntry.objects.order_by("index").values_list("index", flat=True)) == list(range(total))
     assert store.ledger_size() == total
     make_checkpoint(actor=Actor.system("test"))
-    report = verify_ledger(store.stored_entries(), store.stored_checkpoints(), hash_alg=store.ledger_hash_alg(),
+    report = verify_ledger(store.stored_entries(), store.stored_checkpoints(), nodes=store.stored_nodes(),
+                           hash_alg=store.ledger_hash_alg(),
                            public_key=store.signing_key().public_key())
     assert report.entries == total
+    assert report.nodes == total // 16

@@ -13,7 +13,7 @@ LEDGER = Path(__file__).resolve().parent.parent
 REPO = LEDGER.parents[2]
 # The verifier core. Django-side modules added to this package later (models, services, API)
 # may import these, never the other way round, and the package __init__ stays Django-free.
-CORE = ("__init__.py", "entries.py", "hashing.py", "merkle.py")
+CORE = ("__init__.py", "entries.py", "hashing.py", "merkle.py", "sparse.py", "auditchain.py")
 MODULES = [LEDGER / name for name in CORE]
 
 

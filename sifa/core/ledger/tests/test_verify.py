@@ -36,7 +36,7 @@ def _verify() -> str:
 
 def test_intact_ledger_passes() -> None:
     _ledger_with_checkpoints()
-    assert "校验通过：20 条存证，3 个检查点" in _verify()
+    assert "校验通过：20 条存证，1 个子树哈希，3 个检查点" in _verify()
 
 
 def test_empty_ledger_passes() -> None:
@@ -89,10 +89,31 @@ def test_missing_entry_is_named() -> None:
         _verify()
 
 
+def _forge(index: int) -> None:
+    """Replace an entry and its leaf hash consistently (as a careful forger would)."""
+    row = LedgerEntry.objects.get(index=index)
+    forged = sample_entry(99).encode()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE ledger_ledgerentry DISABLE TRIGGER ledger_ledgerentry_append_only")
+        cursor.execute("UPDATE ledger_ledgerentry SET entry = %s, leaf_hash = %s WHERE id = %s",
+                       [forged, store.hasher().leaf_hash(forged), row.pk])
+
+
+def test_forged_entry_inside_a_stored_subtree_breaks_its_node() -> None:
+    # given entries 0–15 form a complete subtree whose hash is stored
+    _ledger_with_checkpoints()
+    # when
+    _forge(1)
+    # then
+    with pytest.raises(CommandError, match="子树哈希（高度 4，第 0 个） 与由存证重算的不符"):
+        _verify()
+
+
 def test_entry_and_leaf_rewritten_together_break_the_checkpoint_root() -> None:
-    # given an entry and its leaf hash both replaced consistently (as a careful forger would)
+    # given an entry beyond the last complete 16-leaf subtree, replaced consistently
     checkpoints = _ledger_with_checkpoints()
-    row = LedgerEntry.objects.get(index=1)
+    row = LedgerEntry.objects.get(index=17)
     forged = sample_entry(99).encode()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -100,7 +121,7 @@ def test_entry_and_leaf_rewritten_together_break_the_checkpoint_root() -> None:
         cursor.execute("UPDATE ledger_ledgerentry SET entry = %s, leaf_hash = %s WHERE id = %s",
                        [forged, store.hasher().leaf_hash(forged), row.pk])
     # then the first checkpoint covering it no longer matches
-    with pytest.raises(CommandError, match=f"检查点 #{checkpoints[0].pk} 的根哈希"):
+    with pytest.raises(CommandError, match=f"检查点 #{checkpoints[1].pk} 的根哈希"):
         _verify()
 
 

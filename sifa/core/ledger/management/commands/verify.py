@@ -21,9 +21,9 @@ class Command(BaseCommand):
         if not options["all"]:
             raise CommandError("请指定 --all（校验整个存证账本）；校验证据包 PACKAGE.zip 将在后续版本提供")
         try:
-            report = verify_ledger(store.stored_entries(), store.stored_checkpoints(),
+            report = verify_ledger(store.stored_entries(), store.stored_checkpoints(), nodes=store.stored_nodes(),
                                    hash_alg=store.ledger_hash_alg(), public_key=store.signing_key().public_key())
         except LedgerTampered as exc:
             raise CommandError(f"存证账本校验失败：{exc}") from exc
-        self.stdout.write(f"存证账本校验通过：{report.entries} 条存证，{report.checkpoints} 个检查点，"
+        self.stdout.write(f"存证账本校验通过：{report.entries} 条存证，{report.nodes} 个子树哈希，{report.checkpoints} 个检查点，"
                           f"哈希算法 {report.hash_alg}，公钥 {report.key_id}")
