@@ -20,6 +20,8 @@ from sifa.core.cases.models import Case, CaseDeadline, CaseHandler, CaseParty, C
 from sifa.core.cases.numbering import format_number, new_case_code, next_sequence, number_prefix
 from sifa.core.cases.workflow import CaseType, Transition, Workflow
 from sifa.core.errors import NotFound, PermissionDeniedError, ValidationFailed
+from sifa.core.ledger.entries import Entry
+from sifa.core.ledger.store import append_entry
 from sifa.core.orgs.models import Org
 from sifa.core.persons.models import Entity, Person
 from sifa.core.services import service
@@ -156,13 +158,15 @@ def transition_case(*, actor: Actor, case: Case, transition: str, data: Mapping[
         locked.closed_at = now
         fields.append("closed_at")
     locked.save(update_fields=fields)
-    CaseTransition.objects.create(
+    logged = CaseTransition.objects.create(
         case=locked, name=step.name, label=step.label, from_state=from_state, to_state=step.target,
         actor_name=actor.name, user_id_snapshot=actor.user.pk if actor.user else None,
         membership_id_snapshot=actor.membership.pk if actor.membership else None,
         data={k: v if isinstance(v, str | int | float | bool | None) else str(v) for k, v in payload.items()},
         created_at=now,
     )
+    if step.key:
+        _log_key_transition(locked, logged)
     if step.stops:
         CaseDeadline.objects.filter(case=locked, key__in=step.stops, status=DeadlineStatus.RUNNING).update(
             status=DeadlineStatus.STOPPED, stopped_at=now)
@@ -172,6 +176,17 @@ def transition_case(*, actor: Actor, case: Case, transition: str, data: Mapping[
     for effect in step.effects:
         transaction.on_commit(functools.partial(effect, locked.pk))
     return locked
+
+
+def _log_key_transition(case: Case, logged: CaseTransition) -> None:
+    """A key step (``Transition.key``) goes into the evidence ledger in the same transaction: entry
+    type ``case.transition``, the case id, and the step's record as metadata (docs/engines/ledger.md)."""
+    append_entry(Entry(
+        type="case.transition", case_id=case.pk, object_hash="",
+        metadata={"case_number": case.number, "transition": logged.name, "label": logged.label,
+                  "from": logged.from_state, "to": logged.to_state, "actor": logged.actor_name,
+                  "record": logged.pk, "data": logged.data},
+        time=logged.created_at))
 
 
 def _locked_deadline(actor: Actor, case: Case, key: str) -> CaseDeadline:

@@ -51,7 +51,7 @@ class Transition:
 
     ``guard`` returns ``None`` when the step may be taken, or a Chinese reason why not.
     ``required_fields`` must be present (non-empty) in the transition data. ``key`` transitions are
-    also written to the evidence ledger once it exists.
+    also written to the evidence ledger (entry type ``case.transition``).
     """
 
     name: str

@@ -10,8 +10,9 @@ class LedgerConfig(AppConfig):
         from sifa.core import registry
         from sifa.core.ledger import services  # noqa: F401
         from sifa.core.ledger.api import router
-        from sifa.core.ledger.jobs import CHECKPOINT
+        from sifa.core.ledger.jobs import AUDIT_BATCH, CHECKPOINT
 
         registry.register_audit_action("ledger.checkpoint.made", "生成存证账本检查点")
         registry.periodic_jobs.register(CHECKPOINT.name, CHECKPOINT)
+        registry.periodic_jobs.register(AUDIT_BATCH.name, AUDIT_BATCH)
         registry.api_routers.register("/ledger", router)

@@ -21,3 +21,15 @@ def checkpoint_new_entries() -> int | None:
 
 CHECKPOINT = PeriodicJob(name="ledger.checkpoint", label="存证账本检查点（有新存证时每 60 秒签署一次）",
                          interval_seconds=60, task=checkpoint_new_entries)
+
+
+@task()
+def seal_audit_log() -> int:
+    """审计日志封存: seal the settled audit rows into the ledger in chained batches; returns the batch count."""
+    from sifa.core.ledger.auditbatch import seal_all
+
+    return seal_all()
+
+
+AUDIT_BATCH = PeriodicJob(name="ledger.audit_batch", label="审计日志分批封存入存证账本（每 60 秒）",
+                          interval_seconds=60, task=seal_audit_log)

@@ -121,6 +121,7 @@ class AuditBatch(LedgerAppendOnlyModel):
     row_hashes = models.BinaryField("逐条哈希")
     prev_hash = models.BinaryField("前一批次哈希", max_length=64)
     batch_hash = models.BinaryField("批次哈希", max_length=64)
+    oldest_at = models.DateTimeField("最早一条时间")
     newest_at = models.DateTimeField("最新一条时间")
     ledger_index = models.BigIntegerField("存证序号")
     created_at = models.DateTimeField("封存时间", default=timezone.now)

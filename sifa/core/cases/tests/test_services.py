@@ -196,3 +196,22 @@ def test_suspension_moves_the_calendar_deadline_by_the_suspended_days():
     with pytest.raises(TransitionNotAllowed):
         suspend_case_deadline(actor=actor_for("county"), case=case, key="decision", stopped_on="2025-11-12",
                               resumed_on="2025-11-13", reason="x")
+
+
+def test_key_transitions_go_into_the_evidence_ledger_and_others_do_not():
+    # given
+    from sifa.core.ledger.entries import decode_entry
+    from sifa.core.ledger.models import LedgerEntry
+
+    before = LedgerEntry.objects.count()
+    # when a key step (accept) and a plain step (withdraw) are taken
+    case = _accepted()
+    transition_case(actor=actor_for("county"), case=case, transition="withdraw", data={"reason": "当事人撤回"})
+    # then exactly one entry, naming the case and the step
+    rows = list(LedgerEntry.objects.filter(index__gte=before))
+    assert len(rows) == 1
+    entry = decode_entry(bytes(rows[0].entry))
+    log = CaseTransition.objects.get(case=case, name="accept")
+    assert (entry.type, entry.case_id) == ("case.transition", case.pk)
+    assert entry.metadata["transition"] == "accept" and entry.metadata["to"] == "accepted"
+    assert entry.metadata["record"] == log.pk and entry.metadata["case_number"] == case.number

@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                 ('row_hashes', models.BinaryField(verbose_name='逐条哈希')),
                 ('prev_hash', models.BinaryField(max_length=64, verbose_name='前一批次哈希')),
                 ('batch_hash', models.BinaryField(max_length=64, verbose_name='批次哈希')),
+                ('oldest_at', models.DateTimeField(verbose_name='最早一条时间')),
                 ('newest_at', models.DateTimeField(verbose_name='最新一条时间')),
                 ('ledger_index', models.BigIntegerField(verbose_name='存证序号')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='封存时间')),
