@@ -8,12 +8,14 @@ hundred hashes in two queries whatever the ledger's size.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.utils import timezone
 
 from sifa.core.errors import ValidationFailed
 from sifa.core.ledger import sparse
@@ -28,11 +30,20 @@ from sifa.project.env import env_str
 
 HEAD_PK = 1
 MAX_ENTRIES_PAGE = 1000
+# Table names for the plain-SQL hot path (constants from the models; every value is a parameter).
+_HEAD = LedgerHead._meta.db_table
+_ENTRY = LedgerEntry._meta.db_table
+_NODE = LedgerNode._meta.db_table
 
 
 def configured_hash_alg() -> str:
     """``SIFA_LEDGER_HASH`` (a Django setting or the environment variable), default ``sm3``."""
     name = getattr(settings, "SIFA_LEDGER_HASH", "") or env_str("SIFA_LEDGER_HASH", DEFAULT_ALGORITHM)
+    return _algorithm_name(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _algorithm_name(name: str) -> str:
     return get_hasher(name).name
 
 
@@ -76,19 +87,32 @@ def lock_head() -> LedgerHead:
 def append_entry(entry: Entry) -> LedgerEntry:
     """Append one entry as the next leaf (private helper: runs in the caller's transaction).
 
-    Locks the head row, so concurrent appends get consecutive indexes with no gap; the entry row
-    and the head's new size commit or roll back together with the caller's business write.
+    One ``UPDATE … SET size = size + 1 … RETURNING`` both locks the head row until commit (so
+    concurrent appends get consecutive indexes with no gap) and hands out the index; the entry row,
+    the stored subtree hashes it completes and the head's new size commit or roll back together
+    with the caller's business write. Plain SQL: this is the hot path (bench/ledger.py).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append_entry() must run inside the calling service's transaction")
-    head = lock_head()
-    h = get_hasher(head.hash_alg)
     data = encode_entry(entry)
-    leaf = h.leaf_hash(data)
-    row = LedgerEntry.objects.create(index=head.size, entry=data, leaf_hash=leaf)
-    head.size += 1
-    head.save(update_fields=["size"])
-    completed = sparse.nodes_completed_by(head.size)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_HEAD} SET size = size + 1 WHERE id = %s RETURNING size, hash_alg", [HEAD_PK])  # noqa: S608
+        got = cursor.fetchone()
+        if got is None:  # the very first append creates the head (locked like any other)
+            lock_head()
+            cursor.execute(f"UPDATE {_HEAD} SET size = size + 1 WHERE id = %s RETURNING size, hash_alg", [HEAD_PK])  # noqa: S608
+            got = cursor.fetchone()
+        size, alg = got
+        if alg != configured_hash_alg():
+            lock_head()  # raises LedgerMisconfigured naming both algorithms
+        h = get_hasher(alg)
+        leaf = h.leaf_hash(data)
+        now = timezone.now()
+        insert = f'INSERT INTO {_ENTRY} ("index", entry, leaf_hash, created_at) VALUES (%s, %s, %s, %s) RETURNING id'  # noqa: S608
+        cursor.execute(insert, [size - 1, data, leaf, connection.ops.adapt_datetimefield_value(now)])
+        row = LedgerEntry(id=cursor.fetchone()[0], index=size - 1, entry=data, leaf_hash=leaf, created_at=now)
+    row._state.adding = False
+    completed = sparse.nodes_completed_by(size)
     if completed:
         _store_nodes(h, completed, leaf)
     return row
@@ -110,20 +134,24 @@ def _store_nodes(h: Hasher, completed: list[sparse.Item], newest_leaf: bytes) ->
 def _fetch(items: set[sparse.Item]) -> dict[sparse.Item, bytes]:
     """The stored hashes of ``items`` ((0, i) = leaf i, (h, i) = stored node): one query per kind."""
     found: dict[sparse.Item, bytes] = {}
-    leaves = [i for level, i in items if level == 0]
-    if leaves:
-        for index, value in LedgerEntry.objects.filter(index__in=leaves).values_list("index", "leaf_hash"):
-            found[(0, index)] = bytes(value)
-    by_height: dict[int, list[int]] = {}
-    for level, i in items:
-        if level:
-            by_height.setdefault(level, []).append(i)
-    if by_height:
-        where = Q()
-        for level, idx in by_height.items():
-            where |= Q(height=level, index__in=idx)
-        for level, index, value in LedgerNode.objects.filter(where).values_list("height", "index", "hash"):
-            found[(level, index)] = bytes(value)
+    leaves = sorted(i for level, i in items if level == 0)
+    with connection.cursor() as cursor:
+        if leaves:
+            marks = ", ".join(["%s"] * len(leaves))
+            cursor.execute(f'SELECT "index", leaf_hash FROM {_ENTRY} WHERE "index" IN ({marks})', leaves)  # noqa: S608
+            for index, value in cursor.fetchall():
+                found[(0, index)] = bytes(value)
+        by_height: dict[int, list[int]] = {}
+        for level, i in items:
+            if level:
+                by_height.setdefault(level, []).append(i)
+        if by_height:
+            where = " OR ".join(f'(height = %s AND "index" IN ({", ".join(["%s"] * len(idx))}))'
+                                for idx in by_height.values())
+            params = [p for level, idx in by_height.items() for p in (level, *idx)]
+            cursor.execute(f'SELECT height, "index", hash FROM {_NODE} WHERE {where}', params)  # noqa: S608
+            for level, index, value in cursor.fetchall():
+                found[(level, index)] = bytes(value)
     missing = items - found.keys()
     if missing:
         raise LedgerMisconfigured(f"存证账本缺少子树哈希 {sorted(missing)[:3]}：请运行 sifa verify --all 检查")
@@ -146,7 +174,7 @@ def root(tree_size: int) -> bytes:
 
 
 def leaf_hash(index: int) -> bytes:
-    return bytes(LedgerEntry.objects.values_list("leaf_hash", flat=True).get(index=index))
+    return _fetch({(0, index)})[(0, index)]
 
 
 def latest_checkpoint() -> LedgerCheckpoint | None:
@@ -176,14 +204,21 @@ def _check_tree_size(tree_size: int, field: str) -> None:
 
 
 def inclusion(index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
-    """(leaf hash, audit path) of leaf ``index`` in the tree of ``tree_size`` (RFC 9162 §2.1.3)."""
+    """(leaf hash, audit path) of leaf ``index`` in the tree of ``tree_size`` (RFC 9162 §2.1.3).
+
+    Three queries whatever the size: the head, the stored leaves, the stored nodes."""
     if tree_size < 1:
         raise ValidationFailed("tree_size 须至少为 1", field="tree_size")
-    _check_tree_size(tree_size, "tree_size")
+    head = LedgerHead.objects.filter(pk=HEAD_PK).values_list("size", "hash_alg").first()
+    size, alg = head if head is not None else (0, configured_hash_alg())
+    if tree_size > size:
+        raise ValidationFailed(f"tree_size 超出范围：账本共有 {size} 条存证", field="tree_size")
     if index >= tree_size:
         raise ValidationFailed(f"index 须小于 tree_size（{tree_size}）", field="index")
-    plan = _answer(sparse.plan_for(hasher(), lambda source: inclusion_proof(index, tree_size, source)))
-    return leaf_hash(index), inclusion_proof(index, tree_size, plan.subtree_hash)
+    plan = sparse.plan_for(get_hasher(alg), lambda source: inclusion_proof(index, tree_size, source))
+    hashes = _fetch(plan.items() | {(0, index)})
+    plan.answer(hashes)
+    return hashes[(0, index)], inclusion_proof(index, tree_size, plan.subtree_hash)
 
 
 def consistency(first: int, second: int) -> list[bytes]:
@@ -197,9 +232,11 @@ def consistency(first: int, second: int) -> list[bytes]:
     return consistency_proof(first, second, plan.subtree_hash)
 
 
-def stored_entries() -> list[StoredEntry]:
+def stored_entries() -> Iterator[StoredEntry]:
+    """Every entry in index order, streamed (a ledger of 10^6 entries is never held in memory)."""
     rows = LedgerEntry.objects.order_by("index").values_list("index", "entry", "leaf_hash")
-    return [StoredEntry(i, bytes(e), bytes(h)) for i, e, h in rows.iterator(chunk_size=5000)]
+    for i, e, h in rows.iterator(chunk_size=10000):
+        yield StoredEntry(i, bytes(e), bytes(h))
 
 
 def stored_nodes() -> list[StoredNode]:
