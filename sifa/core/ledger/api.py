@@ -9,11 +9,13 @@ import base64
 import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from sifa.core.api import actor_of
 from sifa.core.ledger import store
 from sifa.core.ledger.errors import NoCheckpointYet
 from sifa.core.ledger.models import LedgerCheckpoint
+from sifa.core.ledger.services import make_checkpoint
 from sifa.core.ledger.signing import SIGNATURE_ALG, key_id, public_key_pem
 
 router = Router(tags=["存证账本"])
@@ -89,6 +91,14 @@ def get_checkpoint(request: HttpRequest) -> LedgerCheckpoint:
     if checkpoint is None:
         raise NoCheckpointYet()
     return checkpoint
+
+
+@router.post("/checkpoint", response={201: LedgerCheckpointOut}, summary="立即签署检查点（需「签署存证检查点」权限，记入审计）")
+def create_checkpoint(request: HttpRequest) -> Status[LedgerCheckpoint]:
+    """On demand, in addition to the worker's checkpoint every 60 s while entries arrive."""
+    actor = actor_of(request)
+    actor.require("ledger.checkpoint")
+    return Status(201, make_checkpoint(actor=actor))
 
 
 @router.get("/entries", response=LedgerEntriesOut, summary="按序号区间读取存证（每次至多 1000 条）")

@@ -13,6 +13,7 @@ class LedgerConfig(AppConfig):
         from sifa.core.ledger.jobs import AUDIT_BATCH, CHECKPOINT
 
         registry.register_audit_action("ledger.checkpoint.made", "生成存证账本检查点")
+        registry.register_permission("ledger.checkpoint", "立即签署存证检查点")
         registry.periodic_jobs.register(CHECKPOINT.name, CHECKPOINT)
         registry.periodic_jobs.register(AUDIT_BATCH.name, AUDIT_BATCH)
         registry.api_routers.register("/ledger", router)

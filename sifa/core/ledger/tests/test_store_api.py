@@ -21,6 +21,7 @@ from sifa.core.ledger.services import make_checkpoint
 from sifa.core.ledger.signing import checkpoint_message, load_public_key_pem, verify_signature
 from sifa.core.ledger.tests.ledger_helpers import append_many, call, sample_entry
 from sifa.core.testing import actor_for, client_for
+from sifa.core.testing.openapi import assert_matches_openapi
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,20 @@ def test_anonymous_gets_401() -> None:
     from django.test import Client
 
     assert Client().get("/api/v1/ledger/public-key").status_code == 401
+
+
+def test_checkpoint_on_demand_needs_the_permission_and_is_audited() -> None:
+    # given
+    append_many(3)
+    # when a county clerk asks, then no
+    denied = client_for("county").post("/api/v1/ledger/checkpoint")
+    assert denied.status_code == 403
+    # when the administrator asks
+    response = client_for("admin").post("/api/v1/ledger/checkpoint")
+    # then a checkpoint over the three entries, audited as the administrator
+    assert response.status_code == 201
+    body = response.json()
+    assert_matches_openapi("POST", "/api/v1/ledger/checkpoint", 201, response["Content-Type"], body)
+    assert body["tree_size"] == 3
+    event = AuditEvent.objects.filter(action="ledger.checkpoint.made").latest("id")
+    assert event.actor_username == "admin"
