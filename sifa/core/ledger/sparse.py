@@ -88,8 +88,8 @@ class Plan:
     ``plan.items()`` → fetch → ``plan.answer(hashes)`` → run the proof again with ``plan.subtree_hash``.
     """
 
-    def __init__(self, hasher: Hasher) -> None:
-        self.hasher = hasher
+    def __init__(self, hasher: Hasher | None) -> None:
+        self.hasher = hasher  # may be set after recording, before answering
         self._ranges: list[tuple[int, int]] = []
         self._hashes: Mapping[Item, bytes] = {}
 
@@ -113,7 +113,10 @@ class Plan:
             hashes = [self._hashes[item] for item in items]
         except KeyError as exc:
             raise LookupError(f"stored ledger node {exc.args[0]} is missing") from exc
-        return hashes[0] if len(hashes) == 1 else merkle_tree_hash(hashes, hasher=self.hasher)
+        if len(hashes) == 1:
+            return hashes[0]
+        assert self.hasher is not None, "set Plan.hasher before answering"
+        return merkle_tree_hash(hashes, hasher=self.hasher)
 
     def subtree_hash(self, start: int, end: int) -> bytes:
         """``MTH(D[start:end])`` from the fetched items (RFC 9162 §2.1.1 split on the right edge)."""
@@ -121,12 +124,14 @@ class Plan:
         # perfect_parts splits left to right at the largest power of two, so the right edge folds
         # from the end: MTH = node(p0, node(p1, … node(p_{k−1}, p_k)))
         value = parts[-1]
+        if len(parts) > 1:
+            assert self.hasher is not None, "set Plan.hasher before answering"
         for left in reversed(parts[:-1]):
-            value = self.hasher.node_hash(left, value)
+            value = self.hasher.node_hash(left, value)  # type: ignore[union-attr]
         return value
 
 
-def plan_for(hasher: Hasher, proof: Callable[[Callable[[int, int], bytes]], object]) -> Plan:
+def plan_for(hasher: Hasher | None, proof: Callable[[Callable[[int, int], bytes]], object]) -> Plan:
     """Run ``proof(node_source)`` once with a recording source and return the plan."""
     plan = Plan(hasher)
     proof(plan.record)

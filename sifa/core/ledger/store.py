@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
@@ -131,27 +132,41 @@ def _store_nodes(h: Hasher, completed: list[sparse.Item], newest_leaf: bytes) ->
         known[node] = value
 
 
-def _fetch(items: set[sparse.Item]) -> dict[sparse.Item, bytes]:
-    """The stored hashes of ``items`` ((0, i) = leaf i, (h, i) = stored node): one query per kind."""
-    found: dict[sparse.Item, bytes] = {}
+HEAD_ITEM: sparse.Item = (-1, 0)
+
+
+def _fetch(items: set[sparse.Item], *, head: bool = False) -> dict[sparse.Item, bytes]:
+    """The stored hashes of ``items`` ((0, i) = leaf i, (h, i) = stored node) in one query.
+
+    With ``head``, the same query also returns the head row as ``HEAD_ITEM`` →
+    ``b"<size> <hash_alg>"`` (absent when nothing was appended yet), so a proof costs one round trip.
+    """
+    parts: list[str] = []
+    params: list[Any] = []
+    if head:
+        alg = "convert_to(hash_alg, 'UTF8')" if connection.vendor == "postgresql" else "CAST(hash_alg AS BLOB)"
+        parts.append(f"SELECT -1, size, {alg} FROM {_HEAD} WHERE id = %s")  # noqa: S608
+        params.append(HEAD_PK)
     leaves = sorted(i for level, i in items if level == 0)
-    with connection.cursor() as cursor:
-        if leaves:
-            marks = ", ".join(["%s"] * len(leaves))
-            cursor.execute(f'SELECT "index", leaf_hash FROM {_ENTRY} WHERE "index" IN ({marks})', leaves)  # noqa: S608
-            for index, value in cursor.fetchall():
-                found[(0, index)] = bytes(value)
-        by_height: dict[int, list[int]] = {}
-        for level, i in items:
-            if level:
-                by_height.setdefault(level, []).append(i)
-        if by_height:
-            where = " OR ".join(f'(height = %s AND "index" IN ({", ".join(["%s"] * len(idx))}))'
-                                for idx in by_height.values())
-            params = [p for level, idx in by_height.items() for p in (level, *idx)]
-            cursor.execute(f'SELECT height, "index", hash FROM {_NODE} WHERE {where}', params)  # noqa: S608
+    if leaves:
+        parts.append(f'SELECT 0, "index", leaf_hash FROM {_ENTRY} WHERE "index" IN ({", ".join(["%s"] * len(leaves))})')  # noqa: S608
+        params.extend(leaves)
+    by_height: dict[int, list[int]] = {}
+    for level, i in items:
+        if level > 0:
+            by_height.setdefault(level, []).append(i)
+    for level, idx in by_height.items():
+        parts.append(f'SELECT height, "index", hash FROM {_NODE} WHERE height = %s AND "index" IN ({", ".join(["%s"] * len(idx))})')  # noqa: S608
+        params.extend([level, *idx])
+    found: dict[sparse.Item, bytes] = {}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
             for level, index, value in cursor.fetchall():
-                found[(level, index)] = bytes(value)
+                if level == -1:
+                    found[HEAD_ITEM] = f"{index} {bytes(value).decode()}".encode()
+                else:
+                    found[(level, index)] = bytes(value)
     missing = items - found.keys()
     if missing:
         raise LedgerMisconfigured(f"存证账本缺少子树哈希 {sorted(missing)[:3]}：请运行 sifa verify --all 检查")
@@ -209,14 +224,19 @@ def inclusion(index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
     Three queries whatever the size: the head, the stored leaves, the stored nodes."""
     if tree_size < 1:
         raise ValidationFailed("tree_size 须至少为 1", field="tree_size")
-    head = LedgerHead.objects.filter(pk=HEAD_PK).values_list("size", "hash_alg").first()
-    size, alg = head if head is not None else (0, configured_hash_alg())
-    if tree_size > size:
-        raise ValidationFailed(f"tree_size 超出范围：账本共有 {size} 条存证", field="tree_size")
     if index >= tree_size:
         raise ValidationFailed(f"index 须小于 tree_size（{tree_size}）", field="index")
-    plan = sparse.plan_for(get_hasher(alg), lambda source: inclusion_proof(index, tree_size, source))
-    hashes = _fetch(plan.items() | {(0, index)})
+    plan = sparse.plan_for(None, lambda source: inclusion_proof(index, tree_size, source))
+    try:
+        hashes = _fetch(plan.items() | {(0, index)}, head=True)
+    except LedgerMisconfigured:
+        hashes = {}
+    size, _, alg = hashes.get(HEAD_ITEM, b"0 -").decode().partition(" ")
+    if tree_size > int(size):
+        raise ValidationFailed(f"tree_size 超出范围：账本共有 {size} 条存证", field="tree_size")
+    if (0, index) not in hashes:
+        hashes = _fetch(plan.items() | {(0, index)})  # raises naming the missing stored hash
+    plan.hasher = get_hasher(alg)
     plan.answer(hashes)
     return hashes[(0, index)], inclusion_proof(index, tree_size, plan.subtree_hash)
 
