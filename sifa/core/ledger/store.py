@@ -8,6 +8,7 @@ hundred hashes in two queries whatever the ledger's size.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from sifa.core.errors import ValidationFailed
 from sifa.core.ledger import sparse
@@ -35,6 +35,8 @@ MAX_ENTRIES_PAGE = 1000
 _HEAD = LedgerHead._meta.db_table
 _ENTRY = LedgerEntry._meta.db_table
 _NODE = LedgerNode._meta.db_table
+_BUMP_HEAD = f"UPDATE {_HEAD} SET size = size + 1 WHERE id = %s RETURNING size, hash_alg"  # noqa: S608
+_INSERT_ENTRY = f'INSERT INTO {_ENTRY} ("index", entry, leaf_hash, created_at) VALUES (%s, %s, %s, %s) RETURNING id'  # noqa: S608
 
 
 def configured_hash_alg() -> str:
@@ -93,24 +95,24 @@ def append_entry(entry: Entry) -> LedgerEntry:
     the stored subtree hashes it completes and the head's new size commit or roll back together
     with the caller's business write. Plain SQL: this is the hot path (bench/ledger.py).
     """
-    if not transaction.get_connection().in_atomic_block:
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
         raise RuntimeError("append_entry() must run inside the calling service's transaction")
     data = encode_entry(entry)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_HEAD} SET size = size + 1 WHERE id = %s RETURNING size, hash_alg", [HEAD_PK])  # noqa: S608
+    with conn.cursor() as cursor:
+        cursor.execute(_BUMP_HEAD, [HEAD_PK])
         got = cursor.fetchone()
         if got is None:  # the very first append creates the head (locked like any other)
             lock_head()
-            cursor.execute(f"UPDATE {_HEAD} SET size = size + 1 WHERE id = %s RETURNING size, hash_alg", [HEAD_PK])  # noqa: S608
+            cursor.execute(_BUMP_HEAD, [HEAD_PK])
             got = cursor.fetchone()
         size, alg = got
         if alg != configured_hash_alg():
             lock_head()  # raises LedgerMisconfigured naming both algorithms
         h = get_hasher(alg)
         leaf = h.leaf_hash(data)
-        now = timezone.now()
-        insert = f'INSERT INTO {_ENTRY} ("index", entry, leaf_hash, created_at) VALUES (%s, %s, %s, %s) RETURNING id'  # noqa: S608
-        cursor.execute(insert, [size - 1, data, leaf, connection.ops.adapt_datetimefield_value(now)])
+        now = datetime.datetime.now(datetime.UTC)
+        cursor.execute(_INSERT_ENTRY, [size - 1, data, leaf, conn.ops.adapt_datetimefield_value(now)])
         row = LedgerEntry(id=cursor.fetchone()[0], index=size - 1, entry=data, leaf_hash=leaf, created_at=now)
     row._state.adding = False
     completed = sparse.nodes_completed_by(size)
