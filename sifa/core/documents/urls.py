@@ -1,0 +1,12 @@
+from django.urls import path
+
+from sifa.core.documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("cases/<int:pk>/generate/", views.generate, name="generate"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/upload/", views.template_upload, name="template_upload"),
+    path("templates/activate/", views.template_activate, name="template_activate"),
+    path("templates/download/", views.template_download, name="template_download"),
+]
