@@ -59,7 +59,7 @@ import os
 import re
 import sys
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -178,7 +178,7 @@ def _get(data: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     value = data.get(key)
     if not isinstance(value, kind) or isinstance(value, bool):
         raise LedgerTampered(f"{where} 缺少字段 {key} 或其类型不正确")
-    if kind is int and value < 0:
+    if isinstance(value, int) and value < 0:
         raise LedgerTampered(f"{where} 的 {key} 不能为负数")
     return value
 
@@ -249,12 +249,12 @@ def verify_item(item: Item, *, content: bytes, entry: bytes, case_id: int, check
     if decoded.case_id != case_id:
         raise LedgerTampered(f"{which} 登记的案件 #{decoded.case_id} 不是本案 #{case_id}")
     if decoded.object_hash != hasher.hash(content).hex():
-        raise LedgerTampered(f"{what} 与{which}登记的 {hasher.name.upper()} 哈希不符")
+        raise LedgerTampered(f"{what} 与{which} 登记的 {hasher.name.upper()} 哈希不符")
     listed = {"attachment": item.attachment_id, "name": item.name, "size": item.size, "sha256": item.sha256,
               "sm3": item.sm3}
     for key, value in listed.items():
         if key in decoded.metadata and decoded.metadata[key] != value:
-            raise LedgerTampered(f"清单中 {item.path} 的 {key} 与{which}登记的不符")
+            raise LedgerTampered(f"清单中 {item.path} 的 {key} 与{which} 登记的不符")
     leaf = hasher.leaf_hash(entry)
     if leaf != item.leaf_hash:
         raise LedgerTampered(f"{which} 的叶哈希与清单登记的不符（存证内容被改动）")
@@ -270,19 +270,24 @@ def verify_item(item: Item, *, content: bytes, entry: bytes, case_id: int, check
 
 def write_package(out: IO[bytes], *, case: Mapping[str, Any], generated_at: datetime.datetime,
                   checkpoint: Checkpoint, public_key_pem: str, readme: str,
-                  items: Sequence[tuple[Item, bytes, bytes]]) -> None:
-    """Write a package to ``out``: ``items`` are (item, file content, entry bytes)."""
-    manifest = {"format": FORMAT, "case": dict(case), "generated_at": format_time(generated_at),
-                "hash_alg": checkpoint.hash_alg, "tree_size": checkpoint.tree_size,
-                "items": [item.to_json() for item, _, _ in items]}
+                  items: Iterable[tuple[Item, bytes, bytes]]) -> None:
+    """Write a package to ``out``; ``items`` yields (item, file content, entry bytes), one file at a time.
+
+    The manifest is written last, once every item is known (the order inside a zip means nothing).
+    """
+    listed: list[Item] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for item, content, entry in items:
+            zf.writestr(item.path, content)
+            zf.writestr(item.entry_path, entry)
+            listed.append(item)
+        manifest = {"format": FORMAT, "case": dict(case), "generated_at": format_time(generated_at),
+                    "hash_alg": checkpoint.hash_alg, "tree_size": checkpoint.tree_size,
+                    "items": [item.to_json() for item in listed]}
         zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         zf.writestr(CHECKPOINT, json.dumps(checkpoint.to_json(), ensure_ascii=False, indent=2) + "\n")
         zf.writestr(PUBLIC_KEY, public_key_pem)
         zf.writestr(README, readme)
-        for item, content, entry in items:
-            zf.writestr(item.path, content)
-            zf.writestr(item.entry_path, entry)
 
 
 # --------------------------------------------------------------------------------------------
