@@ -10,6 +10,8 @@
     sifa worker           run background tasks and the periodic-job scheduler (--once: what is due, then exit)
     sifa purge-audit      delete audit rows older than the retention period (≥ 180 days)
     sifa deadline         compute a statutory deadline (--rule AR-11 --start 2025-09-28 [--explain])
+    sifa import-scheme    import one version of an assessment scheme (FILE.json|FILE.toml [--org ORG])
+    sifa doc-template     build a GB/T 9704 .docx template from its layout spec (build SPEC_OR_CODE OUT.docx)
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ COMMANDS = {
     "purge-audit": ("purge_audit", "清理过期审计日志"),
     "deadline": ("deadline", "期限计算"),
     "verify": ("verify", "校验存证账本"),
+    "import-scheme": ("import_scheme", "导入考核方案（JSON 或 TOML，每次导入一个版本）"),
+    "doc-template": ("doc_template", "生成文书模板（doc-template build SPEC_OR_CODE OUT.docx）"),
 }
 
 

@@ -21,6 +21,9 @@ class RouteSpec:
     method: str = "GET"
     body: dict[str, Any] = field(default_factory=dict)  # JSON body for API writes / form data for pages
     note: str = ""
+    # What an object outside the actor's subtree answers: 404, like a missing one, except on routes that
+    # answer every key, known or not, with the same page (/c/<case_code>, /g/<token>: the access-code form).
+    outside_status: int = 404
 
 
 PAGES: dict[str, RouteSpec] = {
@@ -65,6 +68,41 @@ PAGES: dict[str, RouteSpec] = {
     "deadlines:calendar_load": RouteSpec("deadlines.calendar.manage", method="POST", note="empty form → 400 beside the fields"),
     "tasks:list": RouteSpec("tasks.view"),
     "tasks:retry": RouteSpec("tasks.manage", method="POST", note="form field task=<id>; without one → back to the list with a message"),
+    "attachments:upload": RouteSpec("attachments.upload", obj="case", method="POST", body={"kind": "evidence"},
+                                    note="no file → 400, the case page again with the error in the card"),
+    "attachments:download": RouteSpec("login", obj="attachment", note="audited; the attachment must be in scope"),
+    "attachments:thumbnail": RouteSpec("login", obj="attachment", note="the matrix attachment is a PNG, so it has one"),
+    "documents:generate": RouteSpec("documents.generate", obj="case", method="POST", body={"doc_type": "test_acceptance_notice"}),
+    "documents:templates": RouteSpec("documents.templates.manage"),
+    "documents:template_upload": RouteSpec("documents.templates.manage", method="POST", note="no file → 400 beside the form"),
+    "documents:template_activate": RouteSpec("documents.templates.manage", method="POST", body={"doc_type": "case_summary", "version": "0"}),
+    "documents:template_download": RouteSpec("documents.templates.manage", note="no ?doc_type= → 400"),
+    "casecodes:entry": RouteSpec("public", obj="case_code", outside_status=200,
+                                 note="staff who see the case → case page; anyone else the access-code form, the same "
+                                      "page for any code, known or not"),
+    "casecodes:link": RouteSpec("public", obj="grant_link", outside_status=200,
+                                note="a link grant's token: the access-code form, the same for any token"),
+    "casecodes:qr_svg": RouteSpec("login", obj="case"),
+    "casecodes:qr_png": RouteSpec("login", obj="case"),
+    "casecodes:grant_issue": RouteSpec("casecodes.grants.manage", obj="case", method="POST", body={"kind": "link"},
+                                       note="no expires_at → 400 beside the field"),
+    "casecodes:grant_revoke": RouteSpec("casecodes.grants.manage", obj="grant", method="POST",
+                                        note="a second revoke → back to the case with a message"),
+    "casecodes:my_grants": RouteSpec("login"),
+    "casecodes:review": RouteSpec("login", obj="case", note="or a live grant (grantee user, or a browser that entered "
+                                                            "a link grant's code); grant uses audited"),
+    "casecodes:review_package": RouteSpec("login", obj="case", note="as casecodes:review; audited"),
+    "casecodes:review_file": RouteSpec("login", obj="attachment", note="as casecodes:review; audited"),
+    "scoring:scheme_list": RouteSpec("scoring.view"),
+    "scoring:scheme_detail": RouteSpec("scoring.view", obj="scoring_scheme",
+                                       note="schemes of the orgs above the actor's apply to it and are visible too"),
+    "scoring:ranking": RouteSpec("scoring.view", obj="scoring_scheme", note="rows: current scores in the actor's subtree"),
+    "scoring:ranking_export": RouteSpec("scoring.view", obj="scoring_scheme", note="audited Excel export"),
+    "scoring:compute": RouteSpec("scoring.compute", obj="scoring_scheme", method="POST", body={"period": "2026-01"}),
+    "scoring:score_detail": RouteSpec("scoring.view", obj="score"),
+    "scoring:adjust": RouteSpec("scoring.adjust", obj="score", method="POST",
+                                body={"indicator": "A.1", "points": "1", "reason": "矩阵"},
+                                note="the same score adjusted twice (admin and province share an org) → 409"),
 }
 
 API: dict[str, RouteSpec] = {
@@ -104,10 +142,37 @@ API: dict[str, RouteSpec] = {
         "key": "none", "kind": "extend", "period": "十日", "reason": "矩阵", "approver": "甲"}),
     "POST /api/v1/cases/{case_id}/transitions": RouteSpec("login", obj="case", body={"name": "withdraw", "data": {"reason": "矩阵"}}),
     "GET /api/v1/ledger/checkpoint": RouteSpec("login", note="verification data, any signed-in user; 409 before the first checkpoint"),
+    "POST /api/v1/ledger/checkpoint": RouteSpec("ledger.checkpoint", method="POST"),
     "GET /api/v1/ledger/entries": RouteSpec("login"),
     "GET /api/v1/ledger/proofs/inclusion": RouteSpec("login", note="no query → 400 naming the field"),
     "GET /api/v1/ledger/proofs/consistency": RouteSpec("login", note="no query → 400 naming the field"),
     "GET /api/v1/ledger/public-key": RouteSpec("login"),
+    "GET /api/v1/cases/{case_id}/attachments": RouteSpec("login", obj="case"),
+    "POST /api/v1/cases/{case_id}/attachments": RouteSpec("attachments.upload", obj="case",
+                                                          note="multipart; a JSON body has no file → 400 naming file"),
+    "GET /api/v1/attachments/{attachment_id}": RouteSpec("login", obj="attachment"),
+    "GET /api/v1/attachments/{attachment_id}/content": RouteSpec("login", obj="attachment", note="audited download"),
+    "GET /api/v1/cases/{case_id}/documents": RouteSpec("login", obj="case"),
+    "POST /api/v1/cases/{case_id}/documents": RouteSpec("documents.generate", obj="case", body={"doc_type": "test_acceptance_notice"}),
+    "GET /api/v1/documents/types": RouteSpec("login"),
+    "GET /api/v1/documents/templates": RouteSpec("documents.templates.manage"),
+    "POST /api/v1/documents/templates": RouteSpec("documents.templates.manage", note="multipart; a JSON body has no file → 400 naming file"),
+    "POST /api/v1/documents/templates/activate": RouteSpec("documents.templates.manage", body={"doc_type": "case_summary", "version": 0}),
+    "GET /api/v1/cases/{case_id}/grants": RouteSpec("casecodes.grants.manage", obj="case"),
+    "POST /api/v1/cases/{case_id}/grants": RouteSpec("casecodes.grants.manage", obj="case", body={"note": "矩阵"}),
+    "POST /api/v1/grants/{grant_id}/revoke": RouteSpec("casecodes.grants.manage", obj="grant",
+                                                       note="a second revoke → 409"),
+    "GET /api/v1/cases/{case_id}/evidence": RouteSpec("login", obj="case", note="or a grantee with a live grant (audited)"),
+    "GET /api/v1/cases/{case_id}/evidence-package": RouteSpec("login", obj="case", note="as /evidence; audited; "
+                                                              "409 for a case without evidence"),
+    "GET /api/v1/scoring/schemes": RouteSpec("scoring.view"),
+    "GET /api/v1/scoring/schemes/{scheme_id}": RouteSpec("scoring.view", obj="scoring_scheme"),
+    "POST /api/v1/scoring/schemes/{scheme_id}/compute": RouteSpec("scoring.compute", obj="scoring_scheme",
+                                                                  body={"period": "2026-01"}),
+    "GET /api/v1/scoring/scores": RouteSpec("scoring.view", note="no ?scheme=&period= → 400 naming the fields"),
+    "GET /api/v1/scoring/scores/{score_id}": RouteSpec("scoring.view", obj="score"),
+    "POST /api/v1/scoring/scores/{score_id}/adjustments": RouteSpec("scoring.adjust", obj="score", body={
+        "indicator": "A.1", "points": 1, "reason": "矩阵"}),
 }
 
 # API routes outside the JSON API proper (documents about the API).

@@ -154,8 +154,148 @@ def _make_checkpoint(actor: Actor) -> Any:
     return make_checkpoint(actor=actor)
 
 
+def _generate_document(actor: Actor) -> Any:
+    from sifa.core.cases.models import Case
+    from sifa.core.documents.services import generate_document
+
+    case = Case.objects.create(case_type="test_case", number="覆盖案号3", year=2026, sequence=3, case_code="cover-3",
+                               org=actor.org, state="registered", title="文书覆盖")
+    return generate_document(actor=actor, case=case, doc_type="case_summary")
+
+
+def _upload_template(actor: Actor) -> Any:
+    from sifa.core.documents.layout import LayoutSpec, build_docx
+    from sifa.core.documents.services import upload_template
+
+    return upload_template(actor=actor, doc_type="case_summary", content=build_docx(LayoutSpec(title=("覆盖",))))
+
+
+def _activate_template(actor: Actor) -> Any:
+    from sifa.core.documents.services import activate_template
+
+    return activate_template(actor=actor, doc_type="case_summary", version=0)
+
+
+def _upload_attachment(actor: Actor) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sifa.core.attachments.services import upload_attachment
+    from sifa.core.cases.models import Case
+
+    case = Case.objects.create(case_type="test_case", number="覆盖案号4", year=2026, sequence=4, case_code="cover-4",
+                               org=actor.org, state="registered", title="附件覆盖")
+    return upload_attachment(actor=actor, case=case, file=SimpleUploadedFile("覆盖.txt", "覆盖测试".encode()))
+
+
+def _record_download(actor: Actor) -> Any:
+    from sifa.core.attachments.services import record_download
+    from sifa.core.attachments.tests.factories import store_for_test
+
+    return record_download(actor=actor, attachment=store_for_test(org=actor.org, content="覆盖下载".encode()))
+
+
+def _scoring_scheme() -> Any:
+    from sifa.core.scoring.tests.factories import example_without_audit
+
+    return example_without_audit().scheme
+
+
+def _scoring_period() -> Any:
+    from sifa.core.scoring import periods
+
+    return periods.containing(periods.MONTH, timezone.localdate())
+
+
+def _compute_scores(actor: Actor) -> Any:
+    from sifa.core.scoring.services import compute_scores
+
+    return compute_scores(actor=actor, scheme=_scoring_scheme(), period=_scoring_period())
+
+
+def _adjust_score(actor: Actor) -> Any:
+    from sifa.core.scoring.services import adjust_score
+    from sifa.core.scoring.tests.factories import current_score_without_audit, example_without_audit
+
+    version = example_without_audit()
+    score = current_score_without_audit(version, membership_of("office1").org, _scoring_period())
+    return adjust_score(actor=actor, score=score, indicator="A.2", points="5", reason="覆盖测试")
+
+
+def _import_scheme(actor: Actor) -> Any:
+    from sifa.core.scoring.services import import_scheme
+    from sifa.core.scoring.tests.factories import example_data
+
+    return import_scheme(actor=actor, data=example_data())
+
+
+def _export_ranking(actor: Actor) -> Any:
+    from sifa.core.scoring.services import export_ranking
+
+    return export_ranking(actor=actor, scheme=_scoring_scheme(), period=_scoring_period(), row_count=3)
+
+
+def _grant_case(actor: Actor, n: int) -> Any:
+    from sifa.core.cases.models import Case
+
+    return Case.objects.create(case_type="test_case", number=f"覆盖案号码{n}", year=2026, sequence=100 + n,
+                               case_code=f"cover-code-{n}", org=actor.org, state="registered", title="案件码覆盖")
+
+
+def _grant(case: Any, **fields: Any) -> Any:
+    """A grant made without the service (so without an audit row of its own)."""
+    from sifa.core.casecodes.models import AccessGrant
+
+    return AccessGrant.objects.create(case=case, issued_by_name="覆盖",
+                                      expires_at=timezone.now() + datetime.timedelta(days=1), **fields)
+
+
+def _issue_grant(actor: Actor) -> Any:
+    from sifa.core.casecodes.services import issue_grant
+
+    return issue_grant(actor=actor, case=_grant_case(actor, 1), expires_at=timezone.now() + datetime.timedelta(days=1))
+
+
+def _revoke_grant(actor: Actor) -> Any:
+    from sifa.core.casecodes.services import revoke_grant
+
+    return revoke_grant(actor=actor, grant=_grant(_grant_case(actor, 2), token_hash="0" * 64))
+
+
+def _use_grant(actor: Actor) -> Any:
+    from sifa.core.casecodes.services import record_grant_use
+
+    case = _grant_case(actor_for("office1"), 3)
+    return record_grant_use(actor=actor, grant=_grant(case, grantee=actor.user), what="review_page")
+
+
+def _enter_code(actor: Actor) -> Any:
+    from django.contrib.auth.hashers import make_password
+
+    from sifa.core.casecodes.services import enter_access_code
+
+    case = _grant_case(actor, 4)
+    _grant(case, token_hash="1" * 64, code_hash=make_password("ABCDEFGH"))
+    return enter_access_code(actor=Actor.anonymous(ip="10.0.0.2"), case=case, code="abcd-efgh")
+
+
+def _export_package(actor: Actor) -> Any:
+    from sifa.core.casecodes.services import record_package_export
+
+    return record_package_export(actor=actor, case=_grant_case(actor, 5), items=1, tree_size=1)
+
+
 RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
+    "sifa.core.casecodes.services.issue_grant": ("office1", _issue_grant),
+    "sifa.core.casecodes.services.revoke_grant": ("office1", _revoke_grant),
+    "sifa.core.casecodes.services.record_grant_use": ("reviewer", _use_grant),
+    "sifa.core.casecodes.services.enter_access_code": ("county", _enter_code),
+    "sifa.core.casecodes.services.record_package_export": ("county", _export_package),
     "sifa.core.ledger.services.make_checkpoint": ("admin", _make_checkpoint),
+    "sifa.core.attachments.services.upload_attachment": ("office1", _upload_attachment),
+    "sifa.core.attachments.services.record_download": ("office1", _record_download),
+    "sifa.core.documents.services.generate_document": ("office1", _generate_document),
+    "sifa.core.documents.services.upload_template": ("admin", _upload_template),
+    "sifa.core.documents.services.activate_template": ("admin", _activate_template),
     "sifa.core.tasks.services.retry_task": ("admin", _retry_failed_task),
     "sifa.core.alerts.services.evaluate_alert_rules": ("admin", _evaluate),
     "sifa.core.alerts.services.act_on_alert": ("county", _act_on_alert),
@@ -214,6 +354,10 @@ RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
         actor=a, name="覆盖公司", credit_code="91330111MA2AAAAAA" + credit_check_char("91330111MA2AAAAAA"))),
     "sifa.core.deadlines.services.load_calendar_year": ("admin", lambda a: deadlines.load_calendar_year(
         actor=a, year=2027, notice="覆盖测试", rest_days=["2027-01-01"], makeup_days=[])),
+    "sifa.core.scoring.services.import_scheme": ("admin", _import_scheme),
+    "sifa.core.scoring.services.compute_scores": ("county", _compute_scores),
+    "sifa.core.scoring.services.adjust_score": ("county", _adjust_score),
+    "sifa.core.scoring.services.export_ranking": ("county", _export_ranking),
 }
 
 EXEMPT = {

@@ -23,6 +23,10 @@ from django.utils import timezone
 from sifa.core.accounts.models import AccessToken, Membership, Role, User
 from sifa.core.accounts.services import hash_token
 from sifa.core.alerts.models import Alert
+from sifa.core.attachments.models import Attachment
+from sifa.core.attachments.tests.factories import png_bytes, store_for_test
+from sifa.core.casecodes.links import hash_link_token
+from sifa.core.casecodes.models import AccessGrant
 from sifa.core.cases.models import Case
 from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org, Region
@@ -31,6 +35,8 @@ from sifa.core.persons.models import Entity, Person
 from sifa.core.testing import DEMO_USERS, client_for, make_id_number, membership_of
 from sifa.project.api import api
 from tests.authz_spec import API, API_PUBLIC_PAGES, PAGES, RouteSpec
+
+MATRIX_PNG = png_bytes(tag="authz-matrix")  # an image, so the thumbnail route has something to serve
 
 
 def page_routes() -> dict[str, str]:
@@ -101,10 +107,12 @@ class Anchor:
     token: AccessToken
     case: Case
     alert: Alert
+    attachment: Attachment
 
     @property
     def markers(self) -> list[str]:
-        return [self.person.name, self.entity.name, self.user.username, self.case.title, self.alert.title]
+        return [self.person.name, self.entity.name, self.user.username, self.case.title, self.alert.title,
+                self.attachment.name]
 
 
 def _make_anchor(key: str, org: Org, n: int) -> Anchor:
@@ -129,7 +137,8 @@ def _make_anchor(key: str, org: Org, n: int) -> Anchor:
     alert = Alert.objects.create(rule_code="deadline.overdue", level="red", org=org, object_type="test", object_id=key,
                                  case=case, title=f"越界标记预警{key}号", dedup_key=f"matrix:{key}",
                                  step_due_at=timezone.now() + datetime.timedelta(days=1))
-    return Anchor(key, org, person, entity, user, membership, token, case, alert)
+    attachment = store_for_test(org=org, case=case, name=f"越界标记附件{key}号.png", content=MATRIX_PNG)
+    return Anchor(key, org, person, entity, user, membership, token, case, alert, attachment)
 
 
 @pytest.fixture
@@ -150,19 +159,37 @@ def _inside(actor_org: Org, anchor: Anchor) -> bool:
     return anchor.org.path.startswith(actor_org.path)
 
 
-def _object_ids(kind: str, username: str, world: dict[str, Anchor]) -> tuple[list[int], list[int]]:
+def _link_grant(case: Case) -> tuple[AccessGrant, str]:
+    """A link grant on ``case`` and its token (the token is known here, so the link page can be called)."""
+    token = f"matrix-link-{case.pk}"
+    grant, _ = AccessGrant.objects.get_or_create(token_hash=hash_link_token(token), defaults={
+        "case": case, "issued_by_name": "矩阵", "expires_at": timezone.now() + datetime.timedelta(days=1)})
+    return grant, token
+
+
+def _object_ids(kind: str, username: str, world: dict[str, Anchor]) -> tuple[list[Any], list[Any]]:
     """(inside ids, outside ids) of ``kind`` for ``username``."""
     me = membership_of(username)
     own = world[str(me.org.pk)]
     outside = [a for a in world.values() if not _inside(me.org, a)]
+    if kind == "case_code":
+        return [own.case.case_code], [a.case.case_code for a in outside] + ["matrix-no-such-code"]
+    if kind == "grant":
+        return [_link_grant(own.case)[0].pk], [_link_grant(a.case)[0].pk for a in outside]
+    if kind == "grant_link":
+        return [_link_grant(own.case)[1]], [_link_grant(a.case)[1] for a in outside] + ["matrix-no-such-token"]
     if kind == "token":
         mine = AccessToken.objects.create(user=me.user, membership=me, name="mine", prefix="mine",
                                           token_hash=hash_token(f"own-{username}"))
         return [mine.pk], [a.token.pk for a in world.values()]
     if kind == "own_membership":
         return [me.pk], [a.membership.pk for a in world.values()]
+    if kind in ("scoring_scheme", "score"):  # one scheme (with one score) per anchor org, made on demand
+        from sifa.core.scoring.tests.factories import matrix_objects
+
+        return matrix_objects(kind, me.org, [a.org for a in world.values()])
     attr = {"person": "person", "entity": "entity", "user": "user", "membership": "membership", "org": "org",
-            "case": "case", "alert": "alert"}[kind]
+            "case": "case", "alert": "alert", "attachment": "attachment"}[kind]
     return [getattr(own, attr).pk], [getattr(a, attr).pk for a in outside]
 
 
@@ -243,8 +270,8 @@ def _check(route: str, spec: RouteSpec, url_for: Any, *, api_call: bool, world: 
             elif not allowed and spec.auth != "public":
                 if r.status_code != 403:
                     failures.append(f"{where} → {r.status_code}, expected 403 (no {spec.auth})")
-            elif not is_inside and r.status_code != 404:
-                failures.append(f"{where} → {r.status_code}, expected 404")
+            elif not is_inside and r.status_code != spec.outside_status:
+                failures.append(f"{where} → {r.status_code}, expected {spec.outside_status}")
             elif is_inside and r.status_code in (403, 404):
                 failures.append(f"{where} → {r.status_code}, expected access")
             content_type = r.get("Content-Type", "")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from sifa.core.cases.workflow import CaseType
+    from sifa.core.scoring.sources import ScoreSource
 
 T = TypeVar("T")
 
@@ -127,12 +128,54 @@ class CasePanel:
 
 
 case_panels: Registry[CasePanel] = Registry("case_panels")
+
+
+@dataclass(frozen=True)
+class LedgerCheck:
+    """An extra check ``sifa verify --all`` runs after the ledger itself (e.g. stored files).
+
+    ``run(hash_alg=...)`` returns how many items it checked, or raises
+    ``sifa.core.ledger.verifier.LedgerTampered`` naming the first bad one; ``label`` names the
+    items in the summary line (e.g. "个附件文件").
+    """
+
+    key: str
+    label: str
+    run: Callable[..., int] = field(compare=False)
+
+
+ledger_checks: Registry[LedgerCheck] = Registry("ledger_checks")
 alert_rules: Registry[Any] = Registry("alert_rules")  # code → sifa.core.alerts.rules.AlertRule
+# fact key (e.g. "worklog.mediation") → where the scoring engine collects facts (sifa/core/scoring/sources.py)
+score_sources: Registry[ScoreSource] = Registry("score_sources")
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A kind of 文书 generated for a case (sifa/core/documents; docs/engines/documents.md).
+
+    ``template`` names the shipped .docx as ``"package:relative/path.docx"``, read with
+    ``importlib.resources`` (so it works from an installed package); its layout spec sits beside it
+    with a ``.toml`` suffix. ``number_word`` is the 字 of the document number (浙0111司告〔2026〕3号).
+    ``case_types`` limits the type to those case types (empty = any). ``context(case)`` returns extra
+    template variables. ``pdf``: also store a PDF when LibreOffice is installed.
+    """
+
+    code: str
+    label: str
+    template: str
+    number_word: str
+    case_types: tuple[str, ...] = ()
+    context: Callable[[Any], dict[str, Any]] | None = field(default=None, compare=False)
+    pdf: bool = True
+
+
+document_types: Registry[DocumentType] = Registry("document_types")
 
 
 def freeze_all() -> None:
     for reg in (menu, permissions, services, api_routers, demo_generators, audit_actions, case_types, periodic_jobs,
-                alert_rules, case_panels):
+                alert_rules, case_panels, ledger_checks, document_types, score_sources):
         reg.freeze()
 
 

@@ -5,7 +5,9 @@ Every environment variable read here is listed in docs/configuration.md.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -42,6 +44,10 @@ INSTALLED_APPS = [
     "sifa.core.cases",
     "sifa.core.alerts",
     "sifa.core.deadlines",
+    "sifa.core.attachments",
+    "sifa.core.documents",
+    "sifa.core.casecodes",
+    "sifa.core.scoring",
     "sifa.core.ui",
     "sifa.core.demo",
     "sifa.project",  # last: freezes the registries
@@ -125,6 +131,10 @@ SIFA_LOCKOUT_THRESHOLD = env_int("SIFA_LOCKOUT_THRESHOLD", 5)
 SIFA_LOCKOUT_MINUTES = env_int("SIFA_LOCKOUT_MINUTES", 15)
 SIFA_SESSION_IDLE_MINUTES = env_int("SIFA_SESSION_IDLE_MINUTES", 30)
 SIFA_AUDIT_RETENTION_DAYS = max(180, env_int("SIFA_AUDIT_RETENTION_DAYS", 180))
+# Evidence ledger hash algorithm (sm3 | sha256), fixed by the first append (docs/engines/ledger.md).
+SIFA_LEDGER_HASH = env_str("SIFA_LEDGER_HASH", "")
+# Audit rows wait this long before they are sealed into the evidence ledger (sifa/core/ledger/auditbatch.py).
+SIFA_AUDIT_BATCH_SETTLE_SECONDS = env_int("SIFA_AUDIT_BATCH_SETTLE_SECONDS", 300)
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -167,6 +177,23 @@ STORAGES = {
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("SIFA_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Evidence files (sifa/core/attachments, docs/engines/attachments.md): a folder under MEDIA_ROOT that is
+# never served directly (downloads go through a scoped, audited view), or any Django storage backend
+# given as JSON in SIFA_EVIDENCE_STORAGE, e.g. django-storages' S3Storage for an S3-compatible store.
+_EVIDENCE_STORAGE = env_str("SIFA_EVIDENCE_STORAGE", "").strip()
+try:
+    _evidence: Any = json.loads(_EVIDENCE_STORAGE) if _EVIDENCE_STORAGE else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}}
+except ValueError as exc:
+    raise RuntimeError(f"环境变量 SIFA_EVIDENCE_STORAGE 不是有效的 JSON：{exc}") from exc
+if not isinstance(_evidence, dict) or "BACKEND" not in _evidence:
+    raise RuntimeError('环境变量 SIFA_EVIDENCE_STORAGE 须为 JSON 对象，含 "BACKEND"（存储后端类路径）与可选的 "OPTIONS"')
+STORAGES["evidence"] = _evidence
+SIFA_UPLOAD_MAX_BYTES = env_int("SIFA_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# Case codes (sifa/core/casecodes): the public address the QR on paper documents points at, and the
+# longest an external reviewer's access grant may run.
+SIFA_SITE_URL = env_str("SIFA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SIFA_GRANT_MAX_DAYS = max(1, env_int("SIFA_GRANT_MAX_DAYS", 90))
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -12,6 +12,10 @@ urlpatterns = [
     path("tasks/", include("sifa.core.tasks.urls")),
     path("cases/", include("sifa.core.cases.urls")),
     path("alerts/", include("sifa.core.alerts.urls")),
+    path("attachments/", include("sifa.core.attachments.urls")),
+    path("documents/", include("sifa.core.documents.urls")),
+    path("scoring/", include("sifa.core.scoring.urls")),
+    path("", include("sifa.core.casecodes.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -13,3 +13,10 @@ class TestAppConfig(AppConfig):
         from tests.testapp.workflows import TEST_CASE
 
         registry.case_types.register(TEST_CASE.code, TEST_CASE)
+        from tests.testapp.scoring import SOURCES
+
+        for source in SOURCES:
+            registry.score_sources.register(source.key, source)
+        registry.document_types.register("test_acceptance_notice", registry.DocumentType(
+            code="test_acceptance_notice", label="受理通知书", template="tests.testapp:data/acceptance_notice.docx",
+            number_word="司告", case_types=(TEST_CASE.code,), context=lambda case: {"hotline": "12348"}))

@@ -50,9 +50,12 @@ def _ningbo_user() -> User:
 
 
 def _user_admin_actor() -> Actor:
-    """A custom role that may manage users but holds only a few permissions itself, at 杭州市司法局."""
+    """A custom role that may manage users but holds only a few permissions itself (the 网格员 role's
+    and user management), at 杭州市司法局."""
+    grid = Role.objects.get(code=GRID_WORKER).permissions
     role = Role.objects.create(code="user_admin", name="用户管理员", builtin=False,
-                               permissions=["orgs.view", "persons.view", "alerts.view", "accounts.view", "accounts.manage"])
+                               permissions=sorted({*grid, "orgs.view", "persons.view", "alerts.view", "accounts.view",
+                                                   "accounts.manage"}))
     user = services.create_user(actor=Actor.system("test"), username="hzadmin", display_name="杭州用户管理员",
                                 password=GOOD_PASSWORD, org=_hangzhou(), role=role)
     return Actor.for_membership(user.memberships.get(), ip="127.0.0.1")

@@ -109,3 +109,65 @@ def test_runs_copied_out_without_site_packages(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+# --- the evidence package verifier (package.py): the standard library plus `cryptography` ----------
+
+PACKAGE_VERIFIER = LEDGER / "package.py"
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add((node.module or "").split(".")[0])
+    return names
+
+
+def _pure(path: Path) -> bool:
+    return _top_level_imports(path) <= set(sys.stdlib_module_names) | {"__future__", "cryptography"}
+
+
+def test_package_verifier_imports_only_standard_library_cryptography_and_the_core() -> None:
+    assert _pure(PACKAGE_VERIFIER), _top_level_imports(PACKAGE_VERIFIER)
+
+
+def test_package_verifier_imports_with_django_absent() -> None:
+    result = _run(
+        """
+        import sys
+        sys.modules["django"] = None
+        from sifa.core.ledger import package
+        assert callable(package.verify_package)
+        assert "sifa.project" not in sys.modules
+        assert not any(m.startswith("django.") for m in sys.modules)
+        print("ok")
+        """,
+        REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_package_verifier_runs_copied_out(tmp_path: Path) -> None:
+    """A court copies the pure modules (no Django, no sifa) and checks a package with them alone."""
+    from sifa.core.casecodes.tests.package_helpers import build
+
+    package_bytes, kid = build()
+    (tmp_path / "evidence.zip").write_bytes(package_bytes)
+    folder = tmp_path / "courtledger"
+    folder.mkdir()
+    for path in LEDGER.glob("*.py"):
+        if _pure(path):
+            shutil.copy(path, folder / path.name)
+    assert (folder / "package.py").exists()
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-I", "-c", f"import sys, runpy; sys.path.insert(0, {str(tmp_path)!r}); "
+         f"sys.argv = ['package', 'evidence.zip', '--key-id', {kid!r}]; "
+         "runpy.run_module('courtledger.package', run_name='__main__')"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "证据包校验通过" in result.stdout
