@@ -108,3 +108,20 @@ def test_any_storage_backend_works_store_download_verify(office_case):
     replace_stored(attachment, data[:-1] + bytes([data[-1] ^ 0xFF]))
     with pytest.raises(LedgerTampered, match=f"附件 #{attachment.pk}「内存.png」"):
         check_files(hash_alg=ledger_hash_alg(), attachments=[attachment])
+
+
+def test_sifa_verify_all_checks_stored_files_and_names_the_tampered_one(office_case):
+    # given
+    from django.core.management import CommandError, call_command
+
+    attachment = f.store_for_test(org=office_case.org, case=office_case, name="现场照片.png", content=f.png_bytes(tag=f.unique()))
+    out = io.StringIO()
+    call_command("verify", "--all", stdout=out)
+    assert "个附件文件" in out.getvalue()
+    # when one byte of the stored file changes
+    tampered = bytearray(open_content(attachment))
+    tampered[-5] ^= 0x01
+    replace_stored(attachment, bytes(tampered))
+    # then the command fails naming it
+    with pytest.raises(CommandError, match=f"附件 #{attachment.pk}「现场照片.png」的文件内容与登记的哈希不符"):
+        call_command("verify", "--all", stdout=io.StringIO())
