@@ -117,11 +117,11 @@ def append_entry(entry: Entry) -> LedgerEntry:
     row._state.adding = False
     completed = sparse.nodes_completed_by(size)
     if completed:
-        _store_nodes(h, completed, leaf)
+        _store_nodes(h, completed)
     return row
 
 
-def _store_nodes(h: Hasher, completed: list[sparse.Item], newest_leaf: bytes) -> None:
+def _store_nodes(h: Hasher, completed: list[sparse.Item]) -> None:
     """Write the stored subtree hashes this append completed, lowest first (each from its children)."""
     known: dict[sparse.Item, bytes] = {}
     for node in completed:
@@ -137,11 +137,12 @@ def _store_nodes(h: Hasher, completed: list[sparse.Item], newest_leaf: bytes) ->
 HEAD_ITEM: sparse.Item = (-1, 0)
 
 
-def _fetch(items: set[sparse.Item], *, head: bool = False) -> dict[sparse.Item, bytes]:
+def _fetch(items: set[sparse.Item], *, head: bool = False, strict: bool = True) -> dict[sparse.Item, bytes]:
     """The stored hashes of ``items`` ((0, i) = leaf i, (h, i) = stored node) in one query.
 
     With ``head``, the same query also returns the head row as ``HEAD_ITEM`` →
     ``b"<size> <hash_alg>"`` (absent when nothing was appended yet), so a proof costs one round trip.
+    ``strict`` raises when a wanted hash is not stored (else the caller checks with :func:`_require`).
     """
     parts: list[str] = []
     params: list[Any] = []
@@ -169,10 +170,15 @@ def _fetch(items: set[sparse.Item], *, head: bool = False) -> dict[sparse.Item, 
                     found[HEAD_ITEM] = f"{index} {bytes(value).decode()}".encode()
                 else:
                     found[(level, index)] = bytes(value)
+    if strict:
+        _require(items, found)
+    return found
+
+
+def _require(items: set[sparse.Item], found: dict[sparse.Item, bytes]) -> None:
     missing = items - found.keys()
     if missing:
         raise LedgerMisconfigured(f"存证账本缺少子树哈希 {sorted(missing)[:3]}：请运行 sifa verify --all 检查")
-    return found
 
 
 def _answer(plan: sparse.Plan) -> sparse.Plan:
@@ -223,21 +229,18 @@ def _check_tree_size(tree_size: int, field: str) -> None:
 def inclusion(index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
     """(leaf hash, audit path) of leaf ``index`` in the tree of ``tree_size`` (RFC 9162 §2.1.3).
 
-    Three queries whatever the size: the head, the stored leaves, the stored nodes."""
+    One query whatever the size: the head, the stored leaves and the stored nodes together."""
     if tree_size < 1:
         raise ValidationFailed("tree_size 须至少为 1", field="tree_size")
     if index >= tree_size:
         raise ValidationFailed(f"index 须小于 tree_size（{tree_size}）", field="index")
     plan = sparse.plan_for(None, lambda source: inclusion_proof(index, tree_size, source))
-    try:
-        hashes = _fetch(plan.items() | {(0, index)}, head=True)
-    except LedgerMisconfigured:
-        hashes = {}
+    needed = plan.items() | {(0, index)}
+    hashes = _fetch(needed, head=True, strict=False)
     size, _, alg = hashes.get(HEAD_ITEM, b"0 -").decode().partition(" ")
     if tree_size > int(size):
         raise ValidationFailed(f"tree_size 超出范围：账本共有 {size} 条存证", field="tree_size")
-    if (0, index) not in hashes:
-        hashes = _fetch(plan.items() | {(0, index)})  # raises naming the missing stored hash
+    _require(needed, hashes)
     plan.hasher = get_hasher(alg)
     plan.answer(hashes)
     return hashes[(0, index)], inclusion_proof(index, tree_size, plan.subtree_hash)
