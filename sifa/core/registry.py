@@ -173,9 +173,44 @@ class DocumentType:
 document_types: Registry[DocumentType] = Registry("document_types")
 
 
+@dataclass(frozen=True)
+class WorkFact:
+    """One piece of work a module already recorded, as a 司法所's daily work log shows it (自动汇入).
+
+    ``ref`` identifies the record within its source (unique per source); ``user_id`` is the staff
+    member who did it when the source knows; ``url`` links to the record.
+    """
+
+    org_id: int
+    day: Any  # datetime.date
+    ref: str
+    count: int = 1
+    user_id: int | None = None
+    label: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class WorkSource:
+    """Where a module's recorded work enters the work log (sifa/modules/judicial_office).
+
+    ``catalogue_code`` names the work-catalogue item it counts as (e.g. "mediation");
+    ``collect(org_ids, start, end)`` yields a ``WorkFact`` per record of those offices on those days
+    (both inclusive). Modules register sources; the work-log module pulls them, so neither imports the other.
+    """
+
+    key: str
+    label: str
+    catalogue_code: str
+    collect: Callable[..., Any] = field(compare=False)
+
+
+work_sources: Registry[WorkSource] = Registry("work_sources")
+
+
 def freeze_all() -> None:
     for reg in (menu, permissions, services, api_routers, demo_generators, audit_actions, case_types, periodic_jobs,
-                alert_rules, case_panels, ledger_checks, document_types, score_sources):
+                alert_rules, case_panels, ledger_checks, document_types, score_sources, work_sources):
         reg.freeze()
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sifa.core.scoring",
     "sifa.core.ui",
     "sifa.core.demo",
+    "sifa.modules.judicial_office",
     "sifa.project",  # last: freezes the registries
 ]
 
