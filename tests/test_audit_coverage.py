@@ -163,6 +163,12 @@ def _generate_document(actor: Actor) -> Any:
     return generate_document(actor=actor, case=case, doc_type="case_summary")
 
 
+def _generate_org_document(actor: Actor) -> Any:
+    from sifa.core.documents.services import generate_org_document
+
+    return generate_org_document(actor=actor, org=actor.org, doc_type="test_org_table", params={"period": "2026-10"})
+
+
 def _upload_template(actor: Actor) -> Any:
     from sifa.core.documents.layout import LayoutSpec, build_docx
     from sifa.core.documents.services import upload_template
@@ -294,6 +300,7 @@ RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
     "sifa.core.attachments.services.upload_attachment": ("office1", _upload_attachment),
     "sifa.core.attachments.services.record_download": ("office1", _record_download),
     "sifa.core.documents.services.generate_document": ("office1", _generate_document),
+    "sifa.core.documents.services.generate_org_document": ("county", _generate_org_document),
     "sifa.core.documents.services.upload_template": ("admin", _upload_template),
     "sifa.core.documents.services.activate_template": ("admin", _activate_template),
     "sifa.core.tasks.services.retry_task": ("admin", _retry_failed_task),

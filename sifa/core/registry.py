@@ -158,7 +158,8 @@ class DocumentType:
     ``importlib.resources`` (so it works from an installed package); its layout spec sits beside it
     with a ``.toml`` suffix. ``number_word`` is the 字 of the document number (浙0111司告〔2026〕3号).
     ``case_types`` limits the type to those case types (empty = any). ``context(case)`` returns extra
-    template variables. ``pdf``: also store a PDF when LibreOffice is installed.
+    template variables. ``pdf``: also store a PDF when LibreOffice is installed. Org documents
+    (``subject="org"``) are described beside their fields below.
     """
 
     code: str
@@ -166,8 +167,18 @@ class DocumentType:
     template: str
     number_word: str
     case_types: tuple[str, ...] = ()
-    context: Callable[[Any], dict[str, Any]] | None = field(default=None, compare=False)
+    context: Callable[..., dict[str, Any]] | None = field(default=None, compare=False)
     pdf: bool = True
+    # "case": generated for one case (``context(case)``). "org": a report, letter or notice an org issues
+    # (监测报表, 督办函 …), generated for an org and a parameter set (``context(org, params)``, which checks
+    # ``params`` and raises ValidationFailed naming the bad one); no case is involved.
+    subject: str = "case"
+    # Non-Word output: ``render(context) -> bytes`` makes the file (e.g. an .xlsx table) and ``file_format``
+    # names its extension; such a type has no .docx template (``template`` is "").
+    render: Callable[[dict[str, Any]], bytes] | None = field(default=None, compare=False)
+    file_format: str = "docx"
+    # What the org type's parameters are, for the generate form: name → label (e.g. {"period": "月份（YYYY-MM）"}).
+    params: tuple[tuple[str, str], ...] = ()
 
 
 document_types: Registry[DocumentType] = Registry("document_types")

@@ -20,3 +20,12 @@ class TestAppConfig(AppConfig):
         registry.document_types.register("test_acceptance_notice", registry.DocumentType(
             code="test_acceptance_notice", label="受理通知书", template="tests.testapp:data/acceptance_notice.docx",
             number_word="司告", case_types=(TEST_CASE.code,), context=lambda case: {"hotline": "12348"}))
+        from tests.testapp import documents
+
+        registry.document_types.register("test_org_notice", registry.DocumentType(
+            code="test_org_notice", label="工作通知", template="tests.testapp:data/org_notice.docx", number_word="司通",
+            subject="org", context=documents.notice_context, params=(("period", "月份（YYYY-MM）"),)))
+        registry.document_types.register("test_org_table", registry.DocumentType(
+            code="test_org_table", label="测试统计表", template="", number_word="司统", subject="org",
+            context=documents.table_context, render=documents.render_table, file_format="xlsx",
+            params=(("period", "月份（YYYY-MM）"),)))

@@ -1,4 +1,4 @@
-"""The documents API: a case's documents (/cases/{case_id}/documents), document types and, for
+"""The documents API: a case's documents (/cases/{case_id}/documents), org reports (/documents), document types and, for
 administrators, template versions (/documents/...). Errors are problem+json (sifa.project.api)."""
 
 import datetime
@@ -6,14 +6,17 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Path, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
 
 from sifa.core import registry
-from sifa.core.api import actor_of
+from sifa.core.api import PagePagination, actor_of
 from sifa.core.cases.selectors import case_for
 from sifa.core.documents import selectors, services
 from sifa.core.documents.models import DocumentTemplate, GeneratedDocument
 from sifa.core.documents.selectors import TemplateOverview
 from sifa.core.errors import ValidationFailed
+from sifa.core.orgs.models import Org
+from sifa.core.orgs.scope import get_visible_or_404
 
 router = Router(tags=["文书"])
 case_router = Router(tags=["文书"])
@@ -21,21 +24,24 @@ case_router = Router(tags=["文书"])
 
 class DocumentOut(Schema):
     id: int
-    case_id: int
+    org_id: int = Field(..., description="制发机构")
+    case_id: int | None = Field(..., description="案件；机构制发的报表、函、单、书为 null")
+    period: str = Field(..., description="报表所属期间（如 2026-10）；无则为空")
     doc_type: str
     label: str
     number: str = Field(..., description="文书编号，如 浙0111司告〔2026〕3号")
     template_version: int = Field(..., description="所用模板版本，0 为内置模板")
     extra: dict[str, Any]
-    docx_attachment_id: int = Field(..., description=".docx 附件（/api/v1/attachments/{id}/content 下载）")
+    file_attachment_id: int = Field(..., description="文书文件附件（.docx 或 .xlsx；/api/v1/attachments/{id}/content 下载）")
+    file_format: str = Field(..., description="docx / xlsx")
     pdf_attachment_id: int | None = Field(..., description="PDF 附件；未安装 LibreOffice 或不转换时为 null")
     pdf_status: str = Field(..., description="converted / unavailable / failed / not_wanted")
     generated_by: str
     generated_at: datetime.datetime
 
     @staticmethod
-    def resolve_docx_attachment_id(obj: GeneratedDocument) -> int:
-        return obj.docx_id
+    def resolve_file_attachment_id(obj: GeneratedDocument) -> int:
+        return obj.file_id
 
     @staticmethod
     def resolve_pdf_attachment_id(obj: GeneratedDocument) -> int | None:
@@ -53,6 +59,16 @@ class DocumentTypeOut(Schema):
     number_word: str = Field(..., description="文书编号中的代字")
     case_types: list[str] = Field(..., description="适用的案件类型；空表示所有案件类型")
     pdf: bool
+    subject: str = Field(..., description="case：针对案件制作；org：机构制发的报表、函、单、书")
+    file_format: str = Field(..., description="docx / xlsx")
+    params: dict[str, str] = Field(..., description="机构文书的参数：名称 → 说明（如 period → 月份）")
+
+
+class OrgDocumentIn(Schema):
+    org_id: int = Field(..., description="制发机构（须在本人管辖范围内）")
+    doc_type: str = Field(..., min_length=1, max_length=64, description="机构文书类型（subject=org）")
+    params: dict[str, Any] = Field(default_factory=dict, description="参数，如 {\"period\": \"2026-10\"}")
+    extra: dict[str, Any] = Field(default_factory=dict, description="补充内容")
 
 
 class TemplateVersionOut(Schema):
@@ -80,7 +96,7 @@ class ActivateIn(Schema):
 
 def _type_out(t: registry.DocumentType) -> dict[str, Any]:
     return {"code": t.code, "label": t.label, "number_word": t.number_word, "case_types": list(t.case_types),
-            "pdf": t.pdf}
+            "pdf": t.pdf, "subject": t.subject, "file_format": t.file_format, "params": dict(t.params)}
 
 
 def _overview_out(o: TemplateOverview) -> dict[str, Any]:
@@ -100,6 +116,22 @@ def generate_case_document(request: HttpRequest, case_id: Path[int], payload: Do
     actor.require("documents.generate")
     case = case_for(actor, case_id)
     document = services.generate_document(actor=actor, case=case, doc_type=payload.doc_type, extra=payload.extra)
+    return Status(201, document)
+
+
+@router.get("", response=list[DocumentOut], summary="机构制发的报表、函、单、书（管辖范围内）")
+@paginate(PagePagination)
+def list_org_documents(request: HttpRequest, org_id: int | None = None, doc_type: str = "", period: str = "") -> Any:
+    return selectors.org_documents(actor_of(request), org_id=org_id, doc_type=doc_type, period=period)
+
+
+@router.post("", response={201: DocumentOut}, summary="机构制发报表、函、单、书（编号、存证）")
+def generate_org_document(request: HttpRequest, payload: OrgDocumentIn) -> Status[GeneratedDocument]:
+    actor = actor_of(request)
+    actor.require("documents.generate")
+    org = get_visible_or_404(Org, actor, pk=payload.org_id)
+    document = services.generate_org_document(actor=actor, org=org, doc_type=payload.doc_type,
+                                              params=payload.params, extra=payload.extra)
     return Status(201, document)
 
 

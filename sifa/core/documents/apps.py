@@ -16,6 +16,7 @@ class DocumentsConfig(AppConfig):
         registry.register_permission("documents.generate", "制作文书")
         registry.register_permission("documents.templates.manage", "管理文书模板（上传、启用版本）")
         registry.register_audit_action("documents.document.generated", "制作文书")
+        registry.register_audit_action("documents.report.generated", "制发报表、函件、通知单")
         registry.register_audit_action("documents.template.uploaded", "上传文书模板")
         registry.register_audit_action("documents.template.activated", "启用文书模板版本")
         registry.api_routers.register("/documents", router)
@@ -23,6 +24,8 @@ class DocumentsConfig(AppConfig):
         registry.case_panels.register("documents", registry.CasePanel(
             key="documents", label="文书", template="documents/_case_panel.html", context=case_panel_context,
             column="side", order=10))
+        registry.menu.register("org_documents", MenuEntry("org_documents", "报表文书", "documents:org_list",
+                                                          icon="files", order=60))
         registry.menu.register("documents", MenuEntry("documents", "文书模板", "documents:templates", icon="file-text",
                                                       permission="documents.templates.manage", order=85))
         # A core type any case can use, so every module can produce at least one document.

@@ -80,13 +80,19 @@ class PdfStatus(models.TextChoices):
 
 
 class GeneratedDocumentQuerySet(ScopedQuerySet["GeneratedDocument"]):
-    scope_path_field = "case__org__path"
+    scope_path_field = "org__path"
 
 
 class GeneratedDocument(models.Model):
-    """A numbered document generated for a case; the files are evidence attachments in the ledger."""
+    """A numbered document generated for a case, or issued by an org (a report, letter or notice: ``case``
+    empty); the files are evidence attachments in the ledger. ``org`` is the issuing org (the case's org
+    for a case document) and gives the scope. ``period`` names what a periodic report covers ("2026-10"),
+    so a scheduled run never issues the same report twice."""
 
-    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="documents", verbose_name="案件")
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="documents", verbose_name="制发机构")
+    case = models.ForeignKey("cases.Case", models.PROTECT, null=True, blank=True, related_name="documents",
+                             verbose_name="案件")
+    period = models.CharField("所属期间", max_length=32, blank=True)
     doc_type = models.CharField("文书类型", max_length=64, db_index=True)
     label = models.CharField("文书名称", max_length=64)
     number = models.CharField("文书编号", max_length=64, unique=True)
@@ -94,7 +100,8 @@ class GeneratedDocument(models.Model):
     sequence = models.PositiveIntegerField("序号")
     template_version = models.PositiveIntegerField("模板版本", help_text="0 为内置模板")
     extra = models.JSONField("补充内容", default=dict, blank=True)
-    docx = models.ForeignKey("attachments.Attachment", models.PROTECT, related_name="+", verbose_name="文书（.docx）")
+    file = models.ForeignKey("attachments.Attachment", models.PROTECT, related_name="+",
+                             verbose_name="文书文件（.docx / .xlsx）")
     pdf = models.ForeignKey("attachments.Attachment", models.PROTECT, null=True, blank=True, related_name="+",
                             verbose_name="文书（PDF）")
     pdf_status = models.CharField("PDF", max_length=16, choices=PdfStatus.choices)
@@ -109,9 +116,15 @@ class GeneratedDocument(models.Model):
         verbose_name = "文书"
         verbose_name_plural = "文书"
         ordering = ["-generated_at", "-id"]
+        indexes = [models.Index(fields=["org", "doc_type", "period"])]
 
     def __str__(self) -> str:
         return f"{self.label} {self.number}"
+
+    @property
+    def file_format(self) -> str:
+        """"docx" or "xlsx": the extension of the stored file."""
+        return self.file.name.rsplit(".", 1)[-1].lower() if self.file_id else ""
 
     @property
     def template_version_label(self) -> str:

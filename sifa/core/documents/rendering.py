@@ -1,4 +1,4 @@
-"""Filling a .docx template from a case: document types, template versions, the context, docxtpl.
+"""Filling a .docx template from a case or for an org: document types, template versions, the context, docxtpl.
 
 Templates are Jinja inside Word (docxtpl). They run in Jinja's sandbox with autoescaping (a case
 title with "<" or "&" cannot break the document XML, and an uploaded template cannot reach Python
@@ -12,13 +12,15 @@ import datetime
 import io
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
 import jinja2
 from django.utils import timezone
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -28,6 +30,7 @@ from sifa.core.cases.services import case_type_of
 from sifa.core.documents.models import BUILT_IN_VERSION, DocumentTemplate
 from sifa.core.documents.numerals import arabic_date, chinese_date
 from sifa.core.errors import ValidationFailed
+from sifa.core.orgs.models import Org
 from sifa.core.registry import DocumentType
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -50,7 +53,14 @@ def document_type(code: str) -> DocumentType:
 
 
 def applies_to(doc_type: DocumentType, case_type: str) -> bool:
+    if doc_type.subject != "case":
+        return False
     return not doc_type.case_types or case_type in doc_type.case_types
+
+
+def org_types() -> list[DocumentType]:
+    """The document types an org issues (reports, letters, notices), by code."""
+    return sorted((t for t in registry.document_types.values() if t.subject == "org"), key=lambda t: t.code)
 
 
 def applicable_types(case: Case) -> list[DocumentType]:
@@ -144,6 +154,22 @@ def document_context(case: Case, doc_type: DocumentType, *, number: str, today: 
     return {**added, **base}
 
 
+def org_document_context(org: Org, doc_type: DocumentType, *, params: Mapping[str, Any], number: str,
+                         today: datetime.date, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """What an org document's template sees: the issuing org, ``number``, ``doc``, ``params``, ``extra``,
+    the dates, plus the type's ``context(org, params)`` (which may add keys but not replace these)."""
+    day = _date_text(today)
+    base = {
+        "org": {"id": org.pk, "name": org.name, "type": org.type, "region": org.region.name,
+                "address": org.address, "phone": org.phone},
+        "issuing_org": org.name, "number": number, "doc": {"code": doc_type.code, "label": doc_type.label},
+        "params": dict(params), "extra": dict(extra),
+        "today": day["cn"], "today_arabic": day["arabic"], "today_iso": day["iso"],
+    }
+    added = doc_type.context(org, params) if doc_type.context is not None else {}
+    return {**added, **base}
+
+
 def sample_context(doc_type: DocumentType) -> dict[str, Any]:
     """Made-up values used to try an uploaded template before it is accepted."""
     today = datetime.date(2026, 11, 21)
@@ -187,11 +213,30 @@ def open_template(content: bytes) -> DocxTemplate:
     return template
 
 
+@dataclass(frozen=True)
+class DocImage:
+    """A picture (PNG or JPEG bytes) a context puts where a template writes ``{{ name }}`` (a chart in a
+    report); ``width_mm`` is its printed width. Turned into a docxtpl ``InlineImage`` at render time."""
+
+    data: bytes
+    width_mm: float = 150
+
+
+def _with_images(template: DocxTemplate, value: Any) -> Any:
+    if isinstance(value, DocImage):
+        return InlineImage(template, io.BytesIO(value.data), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {k: _with_images(template, v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_with_images(template, v) for v in value]
+    return value
+
+
 def render(content: bytes, context: Mapping[str, Any], *, field: str = "doc_type") -> bytes:
     """Fill the template ``content`` with ``context`` and return the .docx bytes."""
     template = open_template(content)
     try:
-        template.render(dict(context), _environment(), autoescape=True)
+        template.render(_with_images(template, dict(context)), _environment(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateRenderError(_syntax_message(exc), field=field) from exc
     except jinja2.TemplateError as exc:

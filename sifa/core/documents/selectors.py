@@ -11,12 +11,26 @@ from sifa.core.accounts.actor import Actor
 from sifa.core.cases.models import Case
 from sifa.core.documents import rendering
 from sifa.core.documents.models import BUILT_IN_VERSION, DocumentTemplate, GeneratedDocument
+from sifa.core.orgs.scope import org_subtree_q
 from sifa.core.registry import DocumentType
 
 
 def documents_of_case(actor: Actor, case: Case) -> QuerySet[GeneratedDocument]:
     """Documents of ``case`` (already fetched in scope), newest first, through the scoped queryset."""
-    return GeneratedDocument.objects.visible_to(actor).filter(case=case).select_related("docx", "pdf")
+    return GeneratedDocument.objects.visible_to(actor).filter(case=case).select_related("file", "pdf")
+
+
+def org_documents(actor: Actor, *, org_id: int | None = None, doc_type: str = "", period: str = ""
+                  ) -> QuerySet[GeneratedDocument]:
+    """Reports, letters and notices issued by orgs in the actor's scope (no case), newest first;
+    ``org_id`` narrows to that org's subtree."""
+    qs = GeneratedDocument.objects.visible_to(actor).filter(case__isnull=True)
+    qs = qs.filter(org_subtree_q(org_id))
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type)
+    if period:
+        qs = qs.filter(period=period)
+    return qs.select_related("file", "pdf", "org")
 
 
 def generatable_types(actor: Actor, case: Case) -> list[DocumentType]:
@@ -40,6 +54,8 @@ def template_overview(actor: Actor) -> list[TemplateOverview]:
         rows.setdefault(t.doc_type, []).append(t)
     out = []
     for code, spec in sorted(registry.document_types.items()):
+        if spec.render is not None:  # made by code (an .xlsx table): no template to manage
+            continue
         versions = rows.get(code, [])
         active = next((t.version for t in versions if t.active), BUILT_IN_VERSION)
         out.append(TemplateOverview(spec, versions, active))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from sifa.core.documents.models import (
     PdfStatus,
 )
 from sifa.core.errors import Conflict, NotFound, ValidationFailed
+from sifa.core.orgs.models import Org
 from sifa.core.registry import DocumentType
 from sifa.core.services import service
 
@@ -77,8 +79,7 @@ def generate_document(*, actor: Actor, case: Case, doc_type: str, extra: Mapping
 
     Checks: permission ``documents.generate`` (403), the case in the actor's scope (404), the type
     known and applicable to the case type (400 on ``doc_type``), the extra values (400 on ``extra``).
-    The number comes from a counter per (type, prefix, year) visible until commit, so a failure
-    anywhere (a template that cannot be filled included) gives the number back. The .docx (and the
+    The number comes from a counter (see ``_issue``). The .docx (and the
     PDF, when LibreOffice is installed) are stored through the attachments engine, which appends a
     ``document.generated`` ledger entry for each file.
     """
@@ -87,36 +88,92 @@ def generate_document(*, actor: Actor, case: Case, doc_type: str, extra: Mapping
     if visible is None:
         raise NotFound()
     spec = rendering.document_type(doc_type)
+    if spec.subject != "case":
+        raise ValidationFailed(f"「{spec.label}」由机构制发，不针对案件", field="doc_type")
     if not rendering.applies_to(spec, visible.case_type):
         raise ValidationFailed(f"文书「{spec.label}」不适用于「{case_type_of(visible.case_type).label}」案件",
                                field="doc_type")
     values = _clean_extra(extra)
-    version, template = rendering.active_template(spec)
+
+    def context(number: str, today: datetime.date) -> dict[str, Any]:
+        return rendering.document_context(visible, spec, number=number, today=today, extra=values)
+
+    return _issue(actor=actor, spec=spec, org=visible.org, case=visible, period="", extra=values, context=context)
+
+
+@service("documents.report.generated")
+def generate_org_document(*, actor: Actor, org: Org, doc_type: str, params: Mapping[str, Any] | None = None,
+                          extra: Mapping[str, Any] | None = None) -> GeneratedDocument:
+    """Issue an org's report, letter or notice (``subject="org"`` types: 统计表, 分析报告, 督办函 …).
+
+    Checks: permission ``documents.generate`` (403), ``org`` in the actor's scope (404), the type known
+    and issued by orgs (400 on ``doc_type``); the type's ``context(org, params)`` checks ``params`` and
+    raises naming the bad one. Numbered, stored and ledgered like a case document; ``params["period"]``
+    (when the type has one) is kept as the document's ``period``.
+    """
+    actor.require("documents.generate")
+    visible = Org.objects.visible_to(actor).select_related("region").filter(pk=org.pk).first()
+    if visible is None:
+        raise NotFound()
+    spec = rendering.document_type(doc_type)
+    if spec.subject != "org":
+        raise ValidationFailed(f"「{spec.label}」须针对案件制作", field="doc_type")
+    values = _clean_extra(extra)
+    clean_params = _clean_extra(params)
+    period = str(clean_params.get("period", ""))[:32]
+
+    def context(number: str, today: datetime.date) -> dict[str, Any]:
+        return rendering.org_document_context(visible, spec, params=clean_params, number=number, today=today,
+                                              extra=values)
+
+    return _issue(actor=actor, spec=spec, org=visible, case=None, period=period, extra={**values, **clean_params},
+                  context=context)
+
+
+def _issue(*, actor: Actor, spec: DocumentType, org: Org, case: Case | None, period: str, extra: dict[str, Any],
+           context: Callable[[str, datetime.date], dict[str, Any]]) -> GeneratedDocument:
+    """Number, fill, convert, store and record one document (inside the calling service's transaction).
+
+    The number comes from a counter per (type, prefix, year) visible until commit, so a failure
+    anywhere (a template that cannot be filled included) gives the number back.
+    """
+    if spec.render is None:
+        version, template = rendering.active_template(spec)
+    else:
+        version, template = BUILT_IN_VERSION, b""
     today = timezone.localdate()
-    prefix = number_prefix(visible.org)
+    prefix = number_prefix(org)
     sequence = next_counter_value(DocumentNumberCounter, doc_type=spec.code, prefix=prefix, year=today.year)
     number = format_document_number(prefix=prefix, word=spec.number_word, year=today.year, sequence=sequence)
-    context = rendering.document_context(visible, spec, number=number, today=today, extra=values)
-    docx_bytes = rendering.render(template, context)
-    pdf_bytes, pdf_status = _pdf_copy(spec, docx_bytes)  # before the ledger is visible: conversion takes seconds
+    filled = context(number, today)
+    if spec.render is None:
+        content = rendering.render(template, filled)
+        pdf_bytes, pdf_status = _pdf_copy(spec, content)  # before the ledger is visible: conversion takes seconds
+    else:
+        content = spec.render(filled)
+        pdf_bytes, pdf_status = None, PdfStatus.NOT_WANTED
 
     metadata = {"doc_type": spec.code, "number": number, "template_version": version}
-    docx_file = store_attachment(actor=actor, org=visible.org, case=visible, name=f"{spec.label}（{number}）.docx",
-                                 content=docx_bytes, kind="document", metadata={**metadata, "format": "docx"},
+    if period:
+        metadata["period"] = period
+    main_file = store_attachment(actor=actor, org=org, case=case, name=f"{spec.label}（{number}）.{spec.file_format}",
+                                 content=content, kind="document", metadata={**metadata, "format": spec.file_format},
                                  entry_type="document.generated")
     pdf_file = None
     if pdf_bytes is not None:
-        pdf_file = store_attachment(actor=actor, org=visible.org, case=visible, name=f"{spec.label}（{number}）.pdf",
+        pdf_file = store_attachment(actor=actor, org=org, case=case, name=f"{spec.label}（{number}）.pdf",
                                     content=pdf_bytes, kind="document", metadata={**metadata, "format": "pdf"},
                                     entry_type="document.generated")
     document = GeneratedDocument.objects.create(
-        case=visible, doc_type=spec.code, label=spec.label, number=number, year=today.year, sequence=sequence,
-        template_version=version, extra=values, docx=docx_file, pdf=pdf_file, pdf_status=pdf_status,
+        org=org, case=case, period=period, doc_type=spec.code, label=spec.label, number=number, year=today.year,
+        sequence=sequence, template_version=version, extra=extra, file=main_file, pdf=pdf_file, pdf_status=pdf_status,
         generated_by=actor.name, generated_by_user=actor.user,
     )
-    record(actor=actor, action="documents.document.generated", obj=document,
-           changes={"case": visible.pk, "doc_type": spec.code, "number": number, "template_version": version,
-                    "docx": docx_file.pk, "pdf": pdf_file.pk if pdf_file else None, "pdf_status": pdf_status})
+    action = "documents.document.generated" if case is not None else "documents.report.generated"
+    record(actor=actor, action=action, obj=document,
+           changes={"case": case.pk if case else None, "org": org.pk, "period": period, "doc_type": spec.code,
+                    "number": number, "template_version": version, "file": main_file.pk,
+                    "pdf": pdf_file.pk if pdf_file else None, "pdf_status": pdf_status})
     return document
 
 

@@ -1,4 +1,4 @@
-"""Document pages: the 文书 card on a case, generating a document, and the template admin page."""
+"""Document pages: the 文书 card on a case, generating a document, org reports (报表文书), the template admin page."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sifa.core.cases.models import Case
@@ -15,6 +17,8 @@ from sifa.core.cases.selectors import case_for
 from sifa.core.documents import pdf, rendering, selectors, services
 from sifa.core.documents.models import BUILT_IN_VERSION
 from sifa.core.errors import SifaError, ValidationFailed
+from sifa.core.orgs.models import Org
+from sifa.core.orgs.scope import get_visible_or_404
 from sifa.core.ui.decorators import require_perm
 
 
@@ -113,3 +117,58 @@ def template_download(request: HttpRequest) -> HttpResponse:
     filename = f"{spec.code}-v{version}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _org_page(request: HttpRequest, *, error: SifaError | None = None, posted: dict[str, str] | None = None
+              ) -> HttpResponse:
+    actor = _actor(request)
+    org_id = _int_or_none(request.GET.get("org"))
+    doc_type = request.GET.get("doc_type", "")
+    period = request.GET.get("period", "").strip()
+    page = Paginator(selectors.org_documents(actor, org_id=org_id, doc_type=doc_type, period=period), 30)
+    orgs = Org.objects.visible_to(actor).order_by("path").only("id", "name", "depth")[:500]
+    types = rendering.org_types()
+    fields: dict[str, str] = {}
+    for t in types:
+        for name, label in t.params:
+            fields.setdefault(name, label)
+    param_fields = [(name, label, (posted or {}).get(f"param_{name}", "")) for name, label in fields.items()]
+    return render(request, "documents/org_list.html", {
+        "page": page.get_page(request.GET.get("page")), "types": types, "orgs": orgs, "param_fields": param_fields,
+        "filters": {"org": org_id, "doc_type": doc_type, "period": period},
+        "can_generate": actor.has_perm("documents.generate"), "error": error, "posted": posted or {},
+        "own_org_id": actor.org.pk if actor.org else None,
+    }, status=error.status if error else 200)
+
+
+@login_required
+def org_list(request: HttpRequest) -> HttpResponse:
+    """报表文书: the reports, letters and notices issued by orgs in scope, with a form to issue one."""
+    return _org_page(request)
+
+
+@login_required
+@require_POST
+@require_perm("documents.generate")
+def org_generate(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    posted = request.POST.dict()
+    org_id = _int_or_none(posted.get("org"))
+    params = {k[len("param_"):]: v.strip() for k, v in posted.items() if k.startswith("param_") and v.strip()}
+    try:
+        org = get_visible_or_404(Org, actor, pk=org_id) if org_id else None
+        if org is None:
+            raise ValidationFailed("请选择制发机构", field="org")
+        document = services.generate_org_document(actor=actor, org=org, doc_type=posted.get("doc_type", ""),
+                                                  params=params)
+    except ValidationFailed as exc:
+        return _org_page(request, error=exc, posted=posted)
+    messages.success(request, f"已制发「{document.label}」{document.number}")
+    return redirect(f"{reverse('documents:org_list')}?org={org.pk}")

@@ -54,11 +54,11 @@ def test_generate_and_list_case_documents(case: Case) -> None:
     # then
     assert response.status_code == 201
     assert body["number"].startswith("浙0111司说〔") and body["template_version"] == 0
-    assert body["docx_attachment_id"] and body["pdf_attachment_id"] is None and body["pdf_status"] == "unavailable"
+    assert body["file_attachment_id"] and body["pdf_attachment_id"] is None and body["pdf_status"] == "unavailable"
     assert body["extra"] == {"note": "补充"}
     _, listed = _call(client, "GET", f"/api/v1/cases/{case.pk}/documents")
     assert [d["id"] for d in listed] == [body["id"]]
-    _, attachment = _call(client, "GET", f"/api/v1/attachments/{body['docx_attachment_id']}")
+    _, attachment = _call(client, "GET", f"/api/v1/attachments/{body['file_attachment_id']}")
     assert attachment["kind"] == "document" and attachment["case_id"] == case.pk
 
 

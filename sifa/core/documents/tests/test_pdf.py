@@ -62,7 +62,7 @@ def test_converted_pdf_is_a_second_document_attachment(case: Case, tmp_path: Pat
 def test_failed_conversion_keeps_the_docx(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SIFA_SOFFICE", _script(tmp_path, "#!/bin/sh\necho broken >&2\nexit 3\n"))
     document = generate_document(actor=actor_for("office1"), case=case, doc_type="case_summary")
-    assert document.pdf is None and document.pdf_status == PdfStatus.FAILED and document.docx_id
+    assert document.pdf is None and document.pdf_status == PdfStatus.FAILED and document.file_id
 
 
 def test_conversion_is_killed_after_the_timeout(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _text(document: GeneratedDocument) -> str:
-    return "\n".join(paragraphs_text(open_content(document.docx)))
+    return "\n".join(paragraphs_text(open_content(document.file)))
 
 
 def test_generated_docx_carries_number_case_party_and_chinese_date(case: Case, party: Person) -> None:
@@ -59,7 +59,7 @@ def test_document_is_an_evidence_attachment_in_the_ledger(case: Case) -> None:
     # when
     document = generate_document(actor=actor_for("office1"), case=case, doc_type="test_acceptance_notice")
     # then the .docx is a "document" attachment of the case, owned by the case's org
-    attachment = Attachment.objects.get(pk=document.docx_id)
+    attachment = Attachment.objects.get(pk=document.file_id)
     assert attachment.kind == "document" and attachment.case_id == case.pk and attachment.org_id == case.org_id
     assert attachment.name.endswith(".docx") and document.number in attachment.name
     assert attachment.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -41,7 +41,7 @@ def test_upload_makes_a_new_active_version_used_by_generation(case: Case) -> Non
     # and generation uses the active version and records it
     document = generate_document(actor=actor_for("office1"), case=case, doc_type="test_acceptance_notice")
     assert document.template_version == 2
-    assert "第二版受理通知书" in paragraphs_text(open_content(document.docx))
+    assert "第二版受理通知书" in paragraphs_text(open_content(document.file))
 
 
 def test_activate_an_older_version_and_back_to_built_in(case: Case) -> None:
@@ -59,7 +59,7 @@ def test_activate_an_older_version_and_back_to_built_in(case: Case) -> None:
     assert activate_template(actor=admin, doc_type="test_acceptance_notice", version=0) is None
     assert _versions() == [(1, False), (2, False)]
     document = generate_document(actor=actor_for("office1"), case=case, doc_type="test_acceptance_notice")
-    assert document.template_version == 0 and "受理通知书" in paragraphs_text(open_content(document.docx))
+    assert document.template_version == 0 and "受理通知书" in paragraphs_text(open_content(document.file))
     assert AuditEvent.objects.filter(action="documents.template.activated").count() == 2
 
 
@@ -108,4 +108,4 @@ def test_sandbox_keeps_templates_away_from_python_internals(case: Case) -> None:
     upload_template(actor=actor_for("admin"), doc_type="case_summary",
                     content=template("说明", "[{{ ''.__class__.__mro__ }}]{{ case.title }}"))
     document = generate_document(actor=actor_for("office1"), case=case, doc_type="case_summary")
-    assert f"[]{case.title}" in paragraphs_text(open_content(document.docx))
+    assert f"[]{case.title}" in paragraphs_text(open_content(document.file))

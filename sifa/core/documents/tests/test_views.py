@@ -39,9 +39,9 @@ def test_case_card_generates_and_lists_documents(case: Case) -> None:
     assert document.extra == {"note": "已当面告知。"}
     page = client.get(response["Location"]).content.decode()
     assert f"已制作「受理通知书」{document.number}" in page
-    assert document.number in page and reverse("attachments:download", args=[document.docx_id]) in page
+    assert document.number in page and reverse("attachments:download", args=[document.file_id]) in page
     # and the download serves the .docx
-    download = client.get(reverse("attachments:download", args=[document.docx_id]))
+    download = client.get(reverse("attachments:download", args=[document.file_id]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"PK")  # type: ignore[attr-defined]
 
 
