@@ -67,6 +67,7 @@ MAX_CASE_ID = 2**63 - 1
 MAX_OBJECT_HASH_HEX = 128
 MAX_TYPE_BYTES = 64
 TIME_LENGTH = 27
+_VERSION = bytes([ENTRY_FORMAT_VERSION])
 
 _TYPE_RE = re.compile(r"[a-z][a-z0-9._-]*")
 _HEX_RE = re.compile(r"(?:[0-9a-f]{2})*")
@@ -74,6 +75,9 @@ _CASE_ID_RE = re.compile(r"0|[1-9][0-9]*")
 _TIME_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{6})Z")
 
 JSONValue: TypeAlias = "None | bool | int | float | str | list[JSONValue] | dict[str, JSONValue]"
+#: What ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)``
+#: builds on every call, built once (stateless, safe to share between threads).
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 class EntryFormatError(ValueError):
@@ -84,10 +88,15 @@ class EntryFormatError(ValueError):
 # Field rules
 # --------------------------------------------------------------------------------------------
 
+#: Exact types a JSON value keeps as it is (subclasses such as enum members are converted).
+_PLAIN = frozenset({str, int, bool, type(None)})
+
 
 def _normalize_json(value: object, where: str) -> JSONValue:
     """A plain-typed deep copy of ``value``, or :class:`EntryFormatError` naming the bad part."""
-    if value is None or isinstance(value, bool):
+    if type(value) in _PLAIN:  # the common case (and below: a plain item is taken without a call)
+        return value  # type: ignore[return-value]  # exactly str, int, bool or None
+    if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return int(value)
@@ -98,13 +107,14 @@ def _normalize_json(value: object, where: str) -> JSONValue:
     if isinstance(value, str):
         return str(value)
     if isinstance(value, list):
-        return [_normalize_json(item, f"{where}[{i}]") for i, item in enumerate(value)]
+        return [item if type(item) in _PLAIN else _normalize_json(item, f"{where}[{i}]")
+                for i, item in enumerate(value)]
     if isinstance(value, Mapping):
         out: dict[str, JSONValue] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise EntryFormatError(f"metadata{where}: key {key!r} is not a string")
-            out[str(key)] = _normalize_json(item, f"{where}[{key!r}]")
+            out[str(key)] = item if type(item) in _PLAIN else _normalize_json(item, f"{where}[{key!r}]")
         return out
     raise EntryFormatError(
         f"metadata{where}: {type(value).__name__} is not a JSON value "
@@ -117,7 +127,7 @@ def canonical_json(value: Mapping[str, object]) -> bytes:
     if not isinstance(value, Mapping):
         raise EntryFormatError(f"metadata must be a JSON object, got {type(value).__name__}")
     plain = _normalize_json(value, "")
-    text = json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    text = _CANONICAL_JSON.encode(plain)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -219,10 +229,10 @@ class Entry:
         return encode_entry(self)
 
 
-def _field(data: bytes) -> bytes:
+def _length(data: bytes) -> bytes:
     if len(data) > 0xFFFFFFFF:
         raise EntryFormatError("an entry field is longer than 2^32−1 bytes")
-    return len(data).to_bytes(4, "big") + data
+    return len(data).to_bytes(4, "big")
 
 
 def encode_entry(entry: Entry) -> bytes:
@@ -236,7 +246,10 @@ def encode_entry(entry: Entry) -> bytes:
         canonical_json(entry.metadata),
         format_time(entry.time).encode("ascii"),
     )
-    return bytes([ENTRY_FORMAT_VERSION]) + b"".join(_field(f) for f in fields)
+    parts = [_VERSION]
+    for data in fields:
+        parts += (_length(data), data)
+    return b"".join(parts)
 
 
 def _ascii(raw: bytes, name: str) -> str:

@@ -4,7 +4,8 @@ Keeping every node of the tree would double the rows written per append. The led
 hashes of perfect aligned subtrees only at every ``STRIDE``-th level (heights 4, 8, 12, …: subtrees
 of 16, 256, 4096, … leaves). A node at height ``h`` is written by the append that completes it, from
 its 2^STRIDE children at height ``h − STRIDE`` (leaf hashes when ``h = STRIDE``), so an append writes
-1/15 of a node on average.
+1/15 of a node on average. A batch of appends writes the same nodes, computed in memory from its own
+leaf hashes and at most one fetch of earlier children (:func:`batch_nodes`).
 
 Any perfect subtree hash is then one stored row (its height is a stored level or 0) or the Merkle
 hash of at most 2^(STRIDE−1) = 8 stored rows at the level below it. A root or a proof asks for
@@ -19,7 +20,7 @@ stored node from the leaves and names the first that differs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .hashing import Hasher
 from .merkle import merkle_tree_hash, split_point
@@ -42,6 +43,52 @@ def nodes_completed_by(size: int) -> list[Item]:
         done.append((height, (size >> height) - 1))
         height += STRIDE
     return done
+
+
+def nodes_completed_between(old: int, new: int) -> list[Item]:
+    """The stored nodes completed when the tree grows from ``old`` to ``new`` leaves, in the order
+    ``new − old`` single appends would write them: by the size that completes each, lowest first.
+
+    Node ``(h, j)`` is completed by the append that makes the tree ``(j + 1) · 2^h`` leaves long, so
+    the nodes are those with ``old >> h ≤ j < new >> h``; every child comes before its parent.
+    """
+    done: list[Item] = []
+    height = STRIDE
+    while (new >> height) > (old >> height):  # no node at h completed → none above it either
+        done.extend((height, j) for j in range(old >> height, new >> height))
+        height += STRIDE
+    if len(done) > 1:
+        done.sort(key=lambda item: ((item[1] + 1) << item[0], item[0]))
+    return done
+
+
+def batch_nodes(hasher: Hasher, first: int, leaf_hashes: Sequence[bytes],
+                fetch: Callable[[set[Item]], Mapping[Item, bytes]]) -> list[tuple[int, int, bytes]]:
+    """``(height, index, hash)`` of every stored node completed by appending ``leaf_hashes`` as leaves
+    ``first, first + 1, …``, in the order :func:`nodes_completed_between` gives.
+
+    Children from the batch (its leaves, nodes it completes lower down) are computed in memory; the
+    earlier ones (left of ``first``: at most 15 per stored height) come from ONE ``fetch(items)``
+    call, made only when some are needed.
+    """
+    completed = nodes_completed_between(first, first + len(leaf_hashes))
+    if not completed:
+        return []
+    mine = set(completed)
+    plan = [(node, *children(node)) for node in completed]
+    earlier = {(level, i) for _, level, indexes in plan for i in indexes
+               if (i < first if level == 0 else (level, i) not in mine)}
+    known: dict[Item, bytes] = dict(fetch(earlier)) if earlier else {}
+    out: list[tuple[int, int, bytes]] = []
+    for node, level, indexes in plan:
+        if level == 0:
+            kids = [leaf_hashes[i - first] if i >= first else known[(0, i)] for i in indexes]
+        else:
+            kids = [known[(level, i)] for i in indexes]
+        value = node_hash_from_children(hasher, kids)
+        known[node] = value
+        out.append((node[0], node[1], value))
+    return out
 
 
 def children(node: Item) -> tuple[int, range]:

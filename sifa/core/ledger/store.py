@@ -1,16 +1,17 @@
 """The ledger in the database: configuration, the signing key, appends, tree reads and proofs.
 
 ``append_entry`` is the private helper every writer of evidence calls inside its own service's
-transaction (attachments, documents, key case transitions, audit batches). Each append also writes
-the stored subtree hashes it completes (sifa/core/ledger/sparse.py), so roots and proofs read a few
-hundred hashes in two queries whatever the ledger's size.
+transaction (attachments, documents, key case transitions, audit batches); ``append_entries``
+appends many at once with the same few statements. Each append also writes the stored subtree
+hashes it completes (sifa/core/ledger/sparse.py), so roots and proofs read a few hundred hashes in
+two queries whatever the ledger's size.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,11 @@ MAX_ENTRIES_PAGE = 1000
 _HEAD = LedgerHead._meta.db_table
 _ENTRY = LedgerEntry._meta.db_table
 _NODE = LedgerNode._meta.db_table
-_BUMP_HEAD = f"UPDATE {_HEAD} SET size = size + 1 WHERE id = %s RETURNING size, hash_alg"  # noqa: S608
-_INSERT_ENTRY = f'INSERT INTO {_ENTRY} ("index", entry, leaf_hash, created_at) VALUES (%s, %s, %s, %s) RETURNING id'  # noqa: S608
+_BUMP_HEAD = f"UPDATE {_HEAD} SET size = size + %s WHERE id = %s RETURNING size, hash_alg"  # noqa: S608
+_ENTRY_INSERT = f'INSERT INTO {_ENTRY} ("index", entry, leaf_hash, created_at) VALUES '  # noqa: S608
+_NODE_INSERT = f'INSERT INTO {_NODE} (height, "index", hash) VALUES '  # noqa: S608
+#: Rows per multi-row INSERT: 4,000 parameters, within SQLite's 32,766 (≥ 3.32) and PostgreSQL's 65,535.
+_MAX_ROWS = 1000
 
 
 def configured_hash_alg() -> str:
@@ -90,48 +94,71 @@ def lock_head() -> LedgerHead:
 def append_entry(entry: Entry) -> LedgerEntry:
     """Append one entry as the next leaf (private helper: runs in the caller's transaction).
 
-    One ``UPDATE … SET size = size + 1 … RETURNING`` both locks the head row until commit (so
-    concurrent appends get consecutive indexes with no gap) and hands out the index; the entry row,
-    the stored subtree hashes it completes and the head's new size commit or roll back together
-    with the caller's business write. Plain SQL: this is the hot path (bench/ledger.py).
+    ``append_entries([entry])[0]``: two statements (bump the head, insert the row), and on every
+    16th append two more (fetch the earlier children of the stored nodes it completes, insert them).
+    """
+    return append_entries([entry])[0]
+
+
+def append_entries(entries: Sequence[Entry]) -> list[LedgerEntry]:
+    """Append ``entries`` as consecutive leaves (private helper: runs in the caller's transaction).
+
+    One ``UPDATE … SET size = size + k … RETURNING`` both locks the head row until commit (so
+    concurrent appends get consecutive indexes with no gap) and hands out the k indexes; one
+    multi-row INSERT stores the entry rows (per ``_MAX_ROWS``); the stored subtree hashes the batch
+    completes are computed in memory from its own leaf hashes plus at most one fetch of earlier
+    children (sifa/core/ledger/sparse.py ``batch_nodes``) and stored with one more INSERT. The rows
+    and nodes are exactly those of k single appends; they commit or roll back together with the
+    caller's business write. Plain SQL: this is the hot path (bench/ledger.py). An empty batch
+    does nothing.
     """
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
-        raise RuntimeError("append_entry() must run inside the calling service's transaction")
-    data = encode_entry(entry)
+        raise RuntimeError("append_entries() must run inside the calling service's transaction")
+    if not entries:
+        return []
+    data = [encode_entry(entry) for entry in entries]
+    k = len(data)
     with conn.cursor() as cursor:
-        cursor.execute(_BUMP_HEAD, [HEAD_PK])
+        cursor.execute(_BUMP_HEAD, [k, HEAD_PK])
         got = cursor.fetchone()
         if got is None:  # the very first append creates the head (locked like any other)
             lock_head()
-            cursor.execute(_BUMP_HEAD, [HEAD_PK])
+            cursor.execute(_BUMP_HEAD, [k, HEAD_PK])
             got = cursor.fetchone()
         size, alg = got
         if alg != configured_hash_alg():
             lock_head()  # raises LedgerMisconfigured naming both algorithms
         h = get_hasher(alg)
-        leaf = h.leaf_hash(data)
-        now = datetime.datetime.now(datetime.UTC)
-        cursor.execute(_INSERT_ENTRY, [size - 1, data, leaf, conn.ops.adapt_datetimefield_value(now)])
-        row = LedgerEntry(id=cursor.fetchone()[0], index=size - 1, entry=data, leaf_hash=leaf, created_at=now)
-    row._state.adding = False
-    completed = sparse.nodes_completed_by(size)
-    if completed:
-        _store_nodes(h, completed)
-    return row
+        first = size - k
+        now = datetime.datetime.now(datetime.UTC)  # under the head lock: in index order
+        stamp = conn.ops.adapt_datetimefield_value(now)
+        leaves = [h.leaf_hash(d) for d in data]
+        ids: dict[int, int] = {}
+        for lo in range(0, k, _MAX_ROWS):
+            hi = min(k, lo + _MAX_ROWS)
+            params: list[Any] = []
+            for i in range(lo, hi):
+                params += (first + i, data[i], leaves[i], stamp)
+            cursor.execute(_values_sql(_ENTRY_INSERT, 4, hi - lo, ' RETURNING id, "index"'), params)
+            ids.update((index, pk) for pk, index in cursor.fetchall())
+        nodes = sparse.batch_nodes(h, first, leaves, _fetch)
+        for lo in range(0, len(nodes), _MAX_ROWS):
+            chunk = nodes[lo:lo + _MAX_ROWS]
+            cursor.execute(_values_sql(_NODE_INSERT, 3, len(chunk)), [value for node in chunk for value in node])
+    # positional, in the model's field order (id, index, entry, leaf_hash, created_at): the fast path
+    # of Model.__init__, as from_db() uses
+    rows = [LedgerEntry(ids[first + i], first + i, data[i], leaves[i], now) for i in range(k)]
+    for row in rows:
+        row._state.adding = False
+    return rows
 
 
-def _store_nodes(h: Hasher, completed: list[sparse.Item]) -> None:
-    """Write the stored subtree hashes this append completed, lowest first (each from its children)."""
-    known: dict[sparse.Item, bytes] = {}
-    for node in completed:
-        level, indexes = sparse.children(node)
-        missing = [i for i in indexes if (level, i) not in known]
-        known.update(_fetch({(level, i) for i in missing}))
-        child_hashes = [known[(level, i)] for i in indexes]
-        value = sparse.node_hash_from_children(h, child_hashes)
-        LedgerNode.objects.create(height=node[0], index=node[1], hash=value)
-        known[node] = value
+@functools.lru_cache(maxsize=64)
+def _values_sql(insert: str, columns: int, rows: int, suffix: str = "") -> str:
+    """``insert`` followed by ``rows`` rows of ``columns`` parameters each, then ``suffix``."""
+    row = f"({', '.join(['%s'] * columns)})"
+    return insert + ", ".join([row] * rows) + suffix
 
 
 HEAD_ITEM: sparse.Item = (-1, 0)
