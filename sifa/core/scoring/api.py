@@ -195,7 +195,7 @@ class AdjustIn(Schema):
 
 
 def _indicator(ind: Indicator) -> dict[str, Any]:
-    return {"code": ind.code, "label": ind.label, "kind": ind.kind, "rule": ind.rule_text(selectors.unit_of(ind)),
+    return {"code": ind.code, "label": ind.label, "kind": ind.kind, "rule": selectors.rule_of(ind),
             "points_per_unit": ind.points_per_unit, "cap": ind.cap, "full_marks": ind.full_marks, "base": ind.base,
             "source": ind.source, "per": ind.per, "unit_filter": {k: list(v) for k, v in ind.unit_filter.items()},
             "deduction": ind.deduction, "note": ind.note, "children": [_indicator(c) for c in ind.children]}

@@ -120,13 +120,19 @@ class Indicator:
     def accepts(self, fact: Fact) -> bool:
         return fact.source == self.source and all(fact.attrs.get(k) in v for k, v in self.unit_filter.items())
 
-    def rule_text(self, unit: str = "件") -> str:
-        """The rule in words: "每件 2 分，上限 20 分", "每次扣 5 分，最多扣 30 分", "人工评分"."""
+    def rule_text(self, unit: str = "件", *, quantity_unit: str = "") -> str:
+        """The rule in words: "每件 2 分，上限 20 分", "每次扣 5 分，最多扣 30 分", "人工评分".
+
+        ``unit`` names one fact; ``quantity_unit`` (when the source gives one) names one unit of
+        quantity for ``per: "quantity"`` leaves ("每人次 0.1 分"), else they read "每单位数量"."""
         parts: list[str] = []
         if self.base:
             parts.append(f"基础分 {fmt(self.base)} 分")
         if self.points_per_unit is not None:
-            each = f"每{unit}" if self.per == PER_FACT else "每单位数量"
+            if self.per == PER_FACT:
+                each = f"每{unit}"
+            else:
+                each = f"每{quantity_unit}" if quantity_unit else "每单位数量"
             ppu = self.points_per_unit
             parts.append(f"{each}扣 {fmt(-ppu)} 分" if ppu < 0 else f"{each} {fmt(ppu)} 分")
         elif self.is_manual:
@@ -158,6 +164,19 @@ class Indicator:
         if self.children:
             out["children"] = [c.to_data() for c in self.children]
         return out
+
+
+def max_points(node: Indicator) -> Decimal | None:
+    """The most ``node`` can add to a total: 0 for a deduction node; otherwise the smallest of its cap,
+    its full marks and what its children can earn together (plus its base); None when nothing bounds it."""
+    if node.deduction:
+        return ZERO
+    bounds = [b for b in (node.cap, node.full_marks) if b is not None]
+    if node.children:
+        below = [max_points(c) for c in node.children]
+        if all(b is not None for b in below):
+            bounds.append(node.base + sum((b for b in below if b is not None), ZERO))
+    return min(bounds) if bounds else None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from sifa.core import registry
 from sifa.core.accounts.actor import Actor
 from sifa.core.orgs.scope import get_visible_or_404
-from sifa.core.scoring.engine import Indicator
+from sifa.core.scoring.engine import ZERO, Indicator, max_points
 from sifa.core.scoring.models import Adjustment, Scheme, SchemeVersion, Score, ScoreLine
 from sifa.core.scoring.periods import Period
 from sifa.core.scoring.subjects import SUBJECT_URLS
@@ -96,6 +97,14 @@ def unit_of(indicator: Indicator) -> str:
     return "件"
 
 
+def rule_of(indicator: Indicator) -> str:
+    """The indicator's rule in words, with its source's units ("每件 2 分", "每人次 0.1 分，上限 40 分")."""
+    quantity_unit = ""
+    if indicator.source and indicator.source in registry.score_sources:
+        quantity_unit = registry.score_sources[indicator.source].quantity_unit
+    return indicator.rule_text(unit_of(indicator), quantity_unit=quantity_unit)
+
+
 def explained_lines(score: Score) -> list[ExplainedLine]:
     tree = score.version.tree
     indicators = {n.indicator.code: n.indicator for n in tree.walk()}
@@ -106,9 +115,78 @@ def explained_lines(score: Score) -> list[ExplainedLine]:
     for line in score.lines.all():
         ind = indicators.get(line.code)
         facts = [{**f, "url": fact_url(f.get("ref", {}))} for f in line.facts]
-        out.append(ExplainedLine(line=line, rule=ind.rule_text(unit_of(ind)) if ind else "",
+        out.append(ExplainedLine(line=line, rule=rule_of(ind) if ind else "",
                                  cap=ind.cap if ind else None, full_marks=ind.full_marks if ind else None,
                                  facts=facts, adjustments=adjustments.get(line.code, [])))
+    return out
+
+
+# --- where points were lost, and a subject over time ---------------------------------------------
+
+
+@dataclass
+class LostPoints:
+    """One indicator of a score and the points it did not earn: ``most`` − ``points`` for an ordinary
+    indicator (``most`` = its cap, full marks or what its children can earn), −``points`` for a deduction.
+
+    ``manual``: every leaf under it is scored by hand (人工评分), so only an adjustment gives it points.
+    """
+
+    line: ScoreLine
+    most: Decimal
+    lost: Decimal
+    manual: bool
+
+
+def lost_points(score: Score, *, depth: int = 1) -> list[LostPoints]:
+    """The indicators of ``score`` at ``depth`` (1 = items) that lost points, the most lost first.
+
+    An indicator that nothing bounds (no cap, no full marks above its children) is left out: what it
+    could have earned is not defined.
+    """
+    tree = score.version.tree
+    nodes = {n.indicator.code: n.indicator for n in tree.walk()}
+    out: list[LostPoints] = []
+    for line in score.lines.filter(depth=depth):
+        node = nodes.get(line.code)
+        if node is None:
+            continue
+        most = max_points(node)
+        if most is None:
+            continue
+        lost = -line.points if node.deduction else most - line.points
+        if lost <= ZERO:
+            continue
+        manual = all(n.is_manual for n in _leaves(node))
+        out.append(LostPoints(line=line, most=most, lost=lost, manual=manual))
+    out.sort(key=lambda x: (-x.lost, x.line.position))
+    return out
+
+
+def _leaves(node: Indicator) -> list[Indicator]:
+    if node.is_leaf:
+        return [node]
+    return [leaf for child in node.children for leaf in _leaves(child)]
+
+
+def subject_scores(actor: Actor, *, schemes: Sequence[Scheme], subject_kind: str, subject_id: int,
+                   periods: Sequence[Period]) -> dict[Period, Score]:
+    """The current score of one subject for each of ``periods`` under any of ``schemes`` (a trend),
+    in the actor's scope; a period with no score is absent. When two schemes scored the same period
+    (an adaptation took over), the latest computation wins."""
+    actor.require("scoring.view")
+    if not periods or not schemes:
+        return {}
+    wanted = {(p.start, p.end): p for p in periods}
+    rows = (Score.objects.visible_to(actor).current()
+            .filter(scheme__in=list(schemes), subject_kind=subject_kind, subject_id=subject_id,
+                    period_start__gte=min(p.start for p in periods), period_end__lte=max(p.end for p in periods))
+            .select_related("version", "scheme").order_by("computed_at", "pk"))
+    out: dict[Period, Score] = {}
+    for score in rows:
+        period = wanted.get((score.period_start, score.period_end))
+        if period is not None:
+            out[period] = score
     return out
 
 

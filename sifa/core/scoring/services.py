@@ -287,9 +287,12 @@ def adjust_score(*, actor: Actor, score: Score, indicator: str, points: Decimal 
 
 
 @service("scoring.ranking.exported")
-def export_ranking(*, actor: Actor, scheme: Scheme, period: Period, row_count: int) -> None:
-    """Record an export of a ranking (the rows are the actor's scope only)."""
+def export_ranking(*, actor: Actor, scheme: Scheme, period: Period, row_count: int, within: str = "") -> None:
+    """Record an export of a ranking (the rows are the actor's scope only). ``within`` names a narrower
+    set of rows a module exported (e.g. "富阳区司法局下属司法所")."""
     actor.require("scoring.view")
-    record(actor=actor, action="scoring.ranking.exported", obj=scheme,
-           changes={"period": period.key, "period_label": period.label, "rows": row_count})
+    changes: dict[str, Any] = {"period": period.key, "period_label": period.label, "rows": row_count}
+    if within:
+        changes["within"] = within[:200]
+    record(actor=actor, action="scoring.ranking.exported", obj=scheme, changes=changes)
 

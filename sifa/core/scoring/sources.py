@@ -32,6 +32,7 @@ class ScoreSource:
     subject_kind: str  # "org" | "person" | "case"
     collect: CollectFn = field(compare=False)
     unit: str = "件"  # what one fact is, for rule texts: 每件 2 分, 每次扣 5 分
+    quantity_unit: str = ""  # what one unit of a fact's quantity is, for per-quantity rule texts: 每人次 0.1 分
 
     def __post_init__(self) -> None:
         if self.subject_kind not in SUBJECT_KINDS:

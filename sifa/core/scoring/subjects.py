@@ -4,8 +4,10 @@ The three subject kinds are core models, each scoped by an org path; a module's 
 correction subject's supervision, a case file) is one of them: ``case`` for anything that is a
 ``Case``. Defaults for a period:
 
-- org: the orgs of ``subject_type`` (an org type, e.g. judicial_office) in force during the period;
-- case: the cases of ``subject_type`` (a case type) open at some time during the period;
+- org: the orgs of ``subject_type`` (an org type, e.g. judicial_office, or several separated by
+  commas: ``judicial_office,justice_bureau``) in force during the period;
+- case: the cases of ``subject_type`` (a case type, or several separated by commas) open at some
+  time during the period;
 - person: the persons registered by the period's end.
 
 Orgs covered by an adaptation of the scheme (a county's own version, in force at the period start)
@@ -34,6 +36,11 @@ SUBJECT_URLS: dict[str, str] = {
 }
 
 
+def subject_types(scheme: Scheme) -> list[str]:
+    """The org or case types of ``scheme.subject_type`` (comma-separated; empty: every type)."""
+    return [t.strip() for t in scheme.subject_type.split(",") if t.strip()]
+
+
 @dataclass(frozen=True)
 class Subject:
     """One subject to score: its kind and id, a label for pages, and its org (which scopes its scores)."""
@@ -50,8 +57,8 @@ def _candidates(actor: Actor, scheme: Scheme, period: Period) -> tuple[QuerySet[
     if scheme.subject_kind == SubjectKind.ORG:
         orgs = Org.objects.visible_to(actor).filter(path__startswith=owner_path, valid_from__lte=period.end).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=period.start))
-        if scheme.subject_type:
-            orgs = orgs.filter(type=scheme.subject_type)
+        if types := subject_types(scheme):
+            orgs = orgs.filter(type__in=types)
         return orgs, "path"
     if scheme.subject_kind == SubjectKind.PERSON:
         persons = Person.objects.visible_to(actor).filter(org__path__startswith=owner_path,
@@ -60,8 +67,8 @@ def _candidates(actor: Actor, scheme: Scheme, period: Period) -> tuple[QuerySet[
     cases = Case.objects.visible_to(actor).filter(org__path__startswith=owner_path,
                                                   opened_at__date__lte=period.end)
     cases = cases.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start))
-    if scheme.subject_type:
-        cases = cases.filter(case_type=scheme.subject_type)
+    if types := subject_types(scheme):
+        cases = cases.filter(case_type__in=types)
     return cases.select_related("org"), "org__path"
 
 

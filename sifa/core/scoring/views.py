@@ -39,7 +39,7 @@ def _tree_rows(version: SchemeVersion) -> list[dict[str, Any]]:
     for node in version.tree.walk():
         ind = node.indicator
         source = registry.score_sources[ind.source] if ind.source in registry.score_sources else None
-        out.append({"ind": ind, "depth": node.depth, "rule": ind.rule_text(selectors.unit_of(ind)),
+        out.append({"ind": ind, "depth": node.depth, "rule": selectors.rule_of(ind),
                     "source_label": source.label if source else ind.source})
     return out
 
