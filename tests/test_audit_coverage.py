@@ -240,6 +240,25 @@ def _export_ranking(actor: Actor) -> Any:
     return export_ranking(actor=actor, scheme=_scoring_scheme(), period=_scoring_period(), row_count=3)
 
 
+def _liaison() -> Any:
+    """A 法律明白人 of office1's 司法所, written without a service (so without an audit row)."""
+    from sifa.modules.liaisons.tests.factories import make_liaison
+
+    return make_liaison(membership_of("office1").org)
+
+
+def _liaisons() -> Any:
+    from sifa.modules.liaisons import services as liaisons
+
+    return liaisons
+
+
+def _import_liaisons(actor: Actor) -> Any:
+    from sifa.modules.liaisons.tests.factories import new_number, roster
+
+    return _liaisons().import_liaisons(actor=actor, content=roster([["覆盖导入", new_number(), "", "", "覆盖村", "", ""]]))
+
+
 def _grant_case(actor: Actor, n: int) -> Any:
     from sifa.core.cases.models import Case
 
@@ -290,7 +309,146 @@ def _export_package(actor: Actor) -> Any:
     return record_package_export(actor=actor, case=_grant_case(actor, 5), items=1, tree_size=1)
 
 
+def _place(actor: Actor, **fields: Any) -> Any:
+    from sifa.modules.legal_services.tests.factories import make_place
+
+    return make_place(actor.org, **fields)
+
+
+def _create_place(actor: Actor) -> Any:
+    from sifa.modules.legal_services.services import create_place
+    from sifa.modules.legal_services.tests.factories import place_values
+
+    return create_place(actor=actor, values=place_values(actor.org))
+
+
+def _update_place(actor: Actor) -> Any:
+    from sifa.modules.legal_services.services import update_place
+
+    return update_place(actor=actor, place=_place(actor), values={"opening_hours": "全天"})
+
+
+def _publish_place(actor: Actor) -> Any:
+    from sifa.modules.legal_services.services import publish_place
+
+    return publish_place(actor=actor, place=_place(actor, published=False))
+
+
+def _unpublish_place(actor: Actor) -> Any:
+    from sifa.modules.legal_services.services import unpublish_place
+
+    return unpublish_place(actor=actor, place=_place(actor))
+
+
+def _add_place_photo(actor: Actor) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sifa.core.attachments.tests.factories import png_bytes
+    from sifa.modules.legal_services.services import add_place_photo
+
+    return add_place_photo(actor=actor, place=_place(actor), file=SimpleUploadedFile("覆盖.png", png_bytes()))
+
+
+def _remove_place_photo(actor: Actor) -> Any:
+    from sifa.modules.legal_services.services import remove_place_photo
+    from sifa.modules.legal_services.tests.factories import make_photo
+
+    return remove_place_photo(actor=actor, photo=make_photo(_place(actor)))
+
+
+def _import_places(actor: Actor) -> Any:
+    from sifa.modules.legal_services.services import import_places
+    from sifa.modules.legal_services.tests.factories import sheet_row, workbook
+
+    return import_places(actor=actor, content=workbook([sheet_row(type="律师事务所", name="覆盖律师事务所", address="覆盖路 1 号",
+                                                                  longitude="119.95", latitude="30.05")]))
+
+
+def _export_places(actor: Actor) -> Any:
+    from sifa.modules.legal_services.services import export_places
+
+    return export_places(actor=actor, description="all", row_count=3)
+
+
+def _worklog(name: str) -> Callable[[Actor], Any]:
+    """A recipe of the work log (数字司法所), kept beside its tests."""
+    from sifa.modules.judicial_office.tests import worklog_factories
+
+    return getattr(worklog_factories, name)  # type: ignore[no-any-return]
+
+
+def _plan_task(actor: Actor) -> Any:
+    """A manual task of a plan of the actor's org, at the actor's org, made without services (no audit rows)."""
+    from sifa.modules.judicial_office.tests.plan_factories import (
+        manual_task_without_audit,
+        plan_without_audit,
+    )
+
+    return manual_task_without_audit(plan_without_audit(actor.org), actor.org)
+
+
+def _create_plan(actor: Actor) -> Any:
+    from sifa.modules.judicial_office.plans import create_plan
+    from sifa.modules.judicial_office.tests.plan_factories import next_year
+
+    return create_plan(actor=actor, title="覆盖规划", year=next_year())
+
+
+def _refresh_plan_progress(actor: Actor) -> Any:
+    from sifa.modules.judicial_office.plans import refresh_plan_progress
+
+    _plan_task(actor_for("office1"))
+    return refresh_plan_progress(actor=actor)
+
+
+def _add_plan_item(actor: Actor) -> Any:
+    from sifa.modules.judicial_office.plans import add_plan_item
+    from sifa.modules.judicial_office.tests.plan_factories import next_year, plan_without_audit
+
+    return add_plan_item(actor=actor, plan=plan_without_audit(actor.org), title="覆盖事项",
+                         due_date=datetime.date(next_year(), 6, 30))
+
+
+def _update_plan_item(actor: Actor) -> Any:
+    from sifa.modules.judicial_office.plans import update_plan_item
+
+    item = _plan_task(actor).item
+    return update_plan_item(actor=actor, item=item, title="覆盖改名", due_date=item.due_date, recurrence=item.recurrence,
+                            target=1, catalogue_item=None, remind_days=5)
+
+
+def _remove_plan_item(actor: Actor) -> Any:
+    from sifa.modules.judicial_office.plans import remove_plan_item
+
+    return remove_plan_item(actor=actor, item=_plan_task(actor).item)
+
+
+def _mark_plan_task_done(actor: Actor) -> Any:
+    from sifa.modules.judicial_office.plans import mark_occurrence_done
+
+    return mark_occurrence_done(actor=actor, occurrence=_plan_task(actor))
+
+
+def _export_plan_progress(actor: Actor) -> Any:
+    from sifa.modules.judicial_office.plans import export_plan_progress
+
+    return export_plan_progress(actor=actor, plan=_plan_task(actor).item.plan, row_count=1)
+
+
+def _export_cockpit_table(actor: Actor) -> Any:
+    from sifa.modules.judicial_office.cockpit import export_cockpit_table, period_from
+
+    return export_cockpit_table(actor=actor, org=actor.org, table="items", period=period_from(), row_count=3)
+
+
 RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
+    "sifa.modules.judicial_office.services.save_work_log": ("office1", lambda a: _worklog("cover_save")(a)),
+    "sifa.modules.judicial_office.services.upload_work_photo": ("office1", lambda a: _worklog("cover_photo")(a)),
+    "sifa.modules.judicial_office.services.request_correction": ("office1", lambda a: _worklog("cover_request")(a)),
+    "sifa.modules.judicial_office.services.decide_correction": ("county", lambda a: _worklog("cover_decide")(a)),
+    "sifa.modules.judicial_office.services.pull_auto_items": ("admin", lambda a: _worklog("cover_pull")(a)),
+    "sifa.modules.judicial_office.services.save_catalogue_item": ("county", lambda a: _worklog("cover_catalogue")(a)),
+    "sifa.modules.judicial_office.services.export_work_logs": ("county", lambda a: _worklog("cover_export")(a)),
     "sifa.core.casecodes.services.issue_grant": ("office1", _issue_grant),
     "sifa.core.casecodes.services.revoke_grant": ("office1", _revoke_grant),
     "sifa.core.casecodes.services.record_grant_use": ("reviewer", _use_grant),
@@ -365,6 +523,37 @@ RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
     "sifa.core.scoring.services.compute_scores": ("county", _compute_scores),
     "sifa.core.scoring.services.adjust_score": ("county", _adjust_score),
     "sifa.core.scoring.services.export_ranking": ("county", _export_ranking),
+    "sifa.modules.liaisons.services.register_liaison": ("office1", lambda a: _liaisons().register_liaison(
+        actor=a, name="覆盖明白人", id_number=make_id_number(seq=778), community="覆盖村")),
+    "sifa.modules.liaisons.services.update_liaison": ("office1", lambda a: _liaisons().update_liaison(
+        actor=a, liaison=(x := _liaison()), org=x.org, community="覆盖村", phone="", appointed_on=x.appointed_on, notes="")),
+    "sifa.modules.liaisons.services.record_training": ("office1", lambda a: _liaisons().record_training(
+        actor=a, liaison=_liaison(), trained_on=datetime.date(2025, 6, 1), title="覆盖培训", hours="2")),
+    "sifa.modules.liaisons.services.record_activity": ("office1", lambda a: _liaisons().record_activity(
+        actor=a, liaison=_liaison(), kind="publicity", done_on=datetime.date(2025, 6, 1))),
+    "sifa.modules.liaisons.services.grant_reward": ("county", lambda a: _liaisons().grant_reward(
+        actor=a, liaison=_liaison(), granted_on=datetime.date(2025, 6, 1), title="覆盖奖励", reason="覆盖", level="county")),
+    "sifa.modules.liaisons.services.remove_liaison": ("office1", lambda a: _liaisons().remove_liaison(
+        actor=a, liaison=_liaison(), reason="覆盖测试")),
+    "sifa.modules.liaisons.services.import_liaisons": ("office1", _import_liaisons),
+    "sifa.modules.liaisons.services.export_liaisons": ("county", lambda a: _liaisons().export_liaisons(
+        actor=a, description="覆盖", row_count=1)),
+    "sifa.modules.legal_services.services.create_place": ("county", _create_place),
+    "sifa.modules.legal_services.services.update_place": ("county", _update_place),
+    "sifa.modules.legal_services.services.publish_place": ("county", _publish_place),
+    "sifa.modules.legal_services.services.unpublish_place": ("office1", _unpublish_place),
+    "sifa.modules.legal_services.services.add_place_photo": ("office1", _add_place_photo),
+    "sifa.modules.legal_services.services.remove_place_photo": ("county", _remove_place_photo),
+    "sifa.modules.legal_services.services.import_places": ("county", _import_places),
+    "sifa.modules.legal_services.services.export_places": ("county", _export_places),
+    "sifa.modules.judicial_office.plans.create_plan": ("county", _create_plan),
+    "sifa.modules.judicial_office.plans.add_plan_item": ("county", _add_plan_item),
+    "sifa.modules.judicial_office.plans.update_plan_item": ("county", _update_plan_item),
+    "sifa.modules.judicial_office.plans.remove_plan_item": ("county", _remove_plan_item),
+    "sifa.modules.judicial_office.plans.mark_occurrence_done": ("office1", _mark_plan_task_done),
+    "sifa.modules.judicial_office.plans.refresh_plan_progress": ("admin", _refresh_plan_progress),
+    "sifa.modules.judicial_office.plans.export_plan_progress": ("county", _export_plan_progress),
+    "sifa.modules.judicial_office.cockpit.export_cockpit_table": ("county", _export_cockpit_table),
 }
 
 EXEMPT = {

@@ -188,6 +188,22 @@ def _object_ids(kind: str, username: str, world: dict[str, Anchor]) -> tuple[lis
         from sifa.core.scoring.tests.factories import matrix_objects
 
         return matrix_objects(kind, me.org, [a.org for a in world.values()])
+    if kind == "liaison":  # 法律明白人: one per anchor org (for its marker person), made on demand
+        from sifa.modules.liaisons.tests.factories import matrix_objects as liaison_objects
+
+        return liaison_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("work_log", "work_correction", "catalogue_item"):  # 数字司法所 · 工作日志, made on demand
+        from sifa.modules.judicial_office.tests.worklog_factories import matrix_objects as worklog_objects
+
+        return worklog_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("work_plan", "plan_item", "plan_occurrence"):  # 数字司法所 · 工作规划, made on demand
+        from sifa.modules.judicial_office.tests.plan_factories import matrix_objects as plan_objects
+
+        return plan_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("service_place", "place_photo", "public_place", "public_photo"):
+        from sifa.modules.legal_services.tests.factories import matrix_objects as place_objects
+
+        return place_objects(kind, me.org, [a.org for a in world.values()])
     attr = {"person": "person", "entity": "entity", "user": "user", "membership": "membership", "org": "org",
             "case": "case", "alert": "alert", "attachment": "attachment"}[kind]
     return [getattr(own, attr).pk], [getattr(a, attr).pk for a in outside]
@@ -293,7 +309,7 @@ def test_page_route(name: str, world: dict[str, Anchor]) -> None:
 def test_api_route(route: str, world: dict[str, Anchor]) -> None:
     spec = API[route]
     method, path = route.split(" ", 1)
-    spec = RouteSpec(spec.auth, spec.obj, method, spec.body)
+    spec = RouteSpec(spec.auth, spec.obj, method, spec.body, outside_status=spec.outside_status)
     param = path[path.index("{"): path.index("}") + 1] if "{" in path else None
 
     def url_for(obj_id: int | None) -> str:

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "sifa.core.ui",
     "sifa.core.demo",
     "sifa.modules.judicial_office",
+    "sifa.modules.legal_services",
+    "sifa.modules.liaisons",
     "sifa.project",  # last: freezes the registries
 ]
 
@@ -171,6 +173,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -195,6 +198,29 @@ SIFA_UPLOAD_MAX_BYTES = env_int("SIFA_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 # longest an external reviewer's access grant may run.
 SIFA_SITE_URL = env_str("SIFA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SIFA_GRANT_MAX_DAYS = max(1, env_int("SIFA_GRANT_MAX_DAYS", 90))
+# 数字司法所 work log (sifa/modules/judicial_office, docs/modules/judicial_office.md): working days after a log's day
+# during which its author may still edit it; how many recent days each auto-item pull looks at; bulk back-filling
+# (more than N past days submitted by one person within M minutes opens an alert for the county bureau).
+SIFA_WORKLOG_LOCK_WORKING_DAYS = max(0, env_int("SIFA_WORKLOG_LOCK_WORKING_DAYS", 3))
+SIFA_WORKLOG_AUTO_PULL_DAYS = max(1, env_int("SIFA_WORKLOG_AUTO_PULL_DAYS", 14))
+SIFA_WORKLOG_BACKFILL_DAYS = max(1, env_int("SIFA_WORKLOG_BACKFILL_DAYS", 5))
+SIFA_WORKLOG_BACKFILL_WINDOW_MINUTES = max(1, env_int("SIFA_WORKLOG_BACKFILL_WINDOW_MINUTES", 60))
+# 数字司法所 cockpit (sifa/modules/judicial_office/cockpit.py): an office with no submitted work log for this
+# many working days is listed on the data-quality panel and gets an alert for its county bureau.
+SIFA_WORKLOG_MISSING_DAYS = max(1, env_int("SIFA_WORKLOG_MISSING_DAYS", 3))
+# 数字法务地图 (sifa/modules/legal_services, docs/modules/legal_services.md): the Leaflet tile URL template
+# (empty = no map, list only), {s} subdomains, a key put into {key}, the attribution, an optional label
+# overlay (天地图 注记); the tile hosts are added to img-src on the map pages only. Service tags to choose from.
+SIFA_MAP_TILE_URL = env_str("SIFA_MAP_TILE_URL", "")
+SIFA_MAP_TILE_LABEL_URL = env_str("SIFA_MAP_TILE_LABEL_URL", "")
+SIFA_MAP_TILE_SUBDOMAINS = env_list("SIFA_MAP_TILE_SUBDOMAINS", [])
+SIFA_MAP_TILE_KEY = env_str("SIFA_MAP_TILE_KEY", "")
+SIFA_MAP_TILE_ATTRIBUTION = env_str("SIFA_MAP_TILE_ATTRIBUTION", "")
+SIFA_MAP_SERVICE_TAGS = env_list("SIFA_MAP_SERVICE_TAGS", [
+    "法律咨询", "法律援助", "人民调解", "公证服务", "司法鉴定", "律师服务", "法治宣传", "社区矫正", "安置帮教", "行政复议"])
+# 法律明白人 yearly points rule (sifa/modules/liaisons, docs/modules/liaisons.md): a JSON file replacing the
+# shipped data/assessment.json (empty = the shipped default).
+SIFA_LIAISON_RULES_FILE = env_str("SIFA_LIAISON_RULES_FILE", "")
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -205,3 +231,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SIFA_LOG_LEVEL", "WARNING")},
 }
+
+# Font for chart pictures in generated reports (sifa/core/documents/charts.py); empty = look for a CJK font.
+SIFA_CHART_FONT = env_str("SIFA_CHART_FONT", "")
+# Org types whose monthly statistics table and analysis report the worker issues (sifa/modules/judicial_office/reports.py).
+SIFA_MONTHLY_REPORT_ORG_TYPES = env_str("SIFA_MONTHLY_REPORT_ORG_TYPES", "justice_department,justice_bureau")

@@ -15,7 +15,13 @@ urlpatterns = [
     path("attachments/", include("sifa.core.attachments.urls")),
     path("documents/", include("sifa.core.documents.urls")),
     path("scoring/", include("sifa.core.scoring.urls")),
+    path("office/", include("sifa.modules.judicial_office.urls")),
+    path("office/plans/", include("sifa.modules.judicial_office.plan_urls")),
+    path("office/assessment/", include("sifa.modules.judicial_office.assessment_urls")),
+    path("cockpit/", include("sifa.modules.judicial_office.cockpit_urls")),
     path("", include("sifa.core.casecodes.urls")),
+    path("map/", include("sifa.modules.legal_services.urls")),
+    path("liaisons/", include("sifa.modules.liaisons.urls")),
     path("api/v1/", api.urls),
 ]
 

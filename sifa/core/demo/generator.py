@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from faker import Faker
 
-from sifa.core import crypto
+from sifa.core import crypto, registry
 from sifa.core.accounts.actor import Actor
 from sifa.core.accounts.models import Membership, Role, User
 from sifa.core.accounts.roles import (
@@ -286,6 +286,12 @@ def load_demo(*, actor: Actor, scale: str, seed: int) -> DemoResult:
         "persons": persons,
         "entities": entities,
     }
+    # Modules' demo data (registry.demo_generators), in key order, each called as
+    # generate(actor=, structure=, scale=, seed=) inside this transaction (no audit events of its own);
+    # it returns its row counts, added to the load's counts.
+    for _key, generate in sorted(registry.demo_generators.items()):
+        for name, n in (generate(actor=actor, structure=structure, scale=spec, seed=seed) or {}).items():
+            result.counts[name] = result.counts.get(name, 0) + n  # e.g. a module's own persons add to "persons"
     record(actor=actor, action="demo.loaded", object_type="demo", object_repr=f"演示数据 {scale} seed={seed}",
            changes=dict(result.counts))
     return result

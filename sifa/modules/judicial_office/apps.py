@@ -20,3 +20,18 @@ class JudicialOfficeConfig(AppConfig):
         registry.register_permission("judicial_office.worklog.approve", "审批工作日志更正申请")
         registry.register_permission("judicial_office.catalogue.manage", "维护工作事项目录")
         registry.register_permission("judicial_office.plans.manage", "制定和下达工作规划")
+        from sifa.modules.judicial_office import worklog
+
+        worklog.register(self)
+        from sifa.modules.judicial_office import plans
+
+        plans.register()
+        from sifa.modules.judicial_office import cockpit
+
+        cockpit.register()
+        from sifa.modules.judicial_office import assessment
+
+        assessment.register()
+        from sifa.modules.judicial_office import reports
+
+        reports.register()

@@ -94,7 +94,8 @@ class WorkLog(models.Model):
         verbose_name_plural = "工作日志"
         ordering = ["-day", "org_id", "author_id"]
         constraints = [models.UniqueConstraint(fields=["org", "author", "day"], name="worklog_one_per_day")]
-        indexes = [models.Index(fields=["org", "day"])]
+        # (day, org): a cockpit over a city or province reads a day range across many offices
+        indexes = [models.Index(fields=["org", "day"]), models.Index(fields=["day", "org"], name="jo_worklog_day_org")]
 
     def __str__(self) -> str:
         return f"{self.author_name} {self.day:%Y-%m-%d} 工作日志"
@@ -226,7 +227,12 @@ class WorkDailyTotal(models.Model):
         verbose_name = "工作量日汇总"
         verbose_name_plural = "工作量日汇总"
         constraints = [models.UniqueConstraint(fields=["org", "day", "item_code"], name="work_daily_total_once")]
-        indexes = [models.Index(fields=["org_path", "day"]), models.Index(fields=["day", "org_path"])]
+        # varchar_pattern_ops: on PostgreSQL a ``LIKE 'prefix%'`` (startswith) uses these indexes whatever the
+        # database collation (with the default opclass only a "C" collation would); other databases ignore it.
+        indexes = [
+            models.Index(fields=["org_path", "day"], name="jo_total_path_day", opclasses=["varchar_pattern_ops", "date_ops"]),
+            models.Index(fields=["day", "org_path"], name="jo_total_day_path", opclasses=["date_ops", "varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.item_code} {self.total}"
