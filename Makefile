@@ -34,7 +34,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 typecheck: setup
-	$(BIN)/mypy sifa/core sifa/project
+	$(BIN)/mypy sifa/core sifa/project sifa/modules
 
 test-sqlite: setup
 	$(BIN)/pytest -q -n 2 -m "not e2e"

@@ -24,7 +24,15 @@ from sifa.core.testing import actor_for, membership_of
 from sifa.modules.judicial_office import reports
 from sifa.modules.judicial_office.choices import OccurrenceStatus, Recurrence
 from sifa.modules.judicial_office.models import PlanItem, PlanOccurrence, WorkCatalogueItem, WorkPlan
-from sifa.modules.judicial_office.tests.cockpit_factories import alert, clean_slate, fuyang, log, office_of, score, total
+from sifa.modules.judicial_office.tests.cockpit_factories import (
+    alert,
+    clean_slate,
+    fuyang,
+    log,
+    office_of,
+    score,
+    total,
+)
 
 pytestmark = pytest.mark.django_db
 
