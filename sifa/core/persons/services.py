@@ -13,7 +13,13 @@ from sifa.core.audit.recorder import diff, record
 from sifa.core.errors import DuplicateError, NotFound, ValidationFailed
 from sifa.core.orgs.models import Org, Region
 from sifa.core.orgs.regions import COMPLETE_AREAS, PROVINCE_CODES
-from sifa.core.persons.idnumbers import IdNumberError, mask_id_number, parse_credit_code, parse_id_number
+from sifa.core.persons.idnumbers import (
+    IdNumberError,
+    IdNumberFacts,
+    mask_id_number,
+    parse_credit_code,
+    parse_id_number,
+)
 from sifa.core.persons.models import Entity, Person
 from sifa.core.services import service
 
@@ -58,6 +64,26 @@ def _check_org(actor: Actor, org: Org | None) -> Org:
     return target
 
 
+def person_row(*, name: str, facts: IdNumberFacts, org: Org, phone: str = "", address: str = "",
+               region: Region | None = None) -> Person:
+    """An unsaved Person for an already validated number, stored as the registry stores it: the number
+    encrypted (AES-256-GCM), blind-indexed and masked, sex and birth date from the number. For a module
+    that registers persons inside its own service or in bulk (a roster import); the caller has checked
+    the name, the phone and that the number is not registered yet."""
+    return Person(
+        name=name,
+        id_number_encrypted=crypto.encrypt(facts.number, context=ID_CONTEXT),
+        id_number_index=id_number_index(facts.number),
+        id_number_masked=mask_id_number(facts.number),
+        gender=facts.gender,
+        birth_date=facts.birth_date,
+        phone=phone,
+        address=address,
+        region=region,
+        org=org,
+    )
+
+
 @service("persons.person.registered")
 def register_person(*, actor: Actor, name: str, id_number: str, phone: str = "", address: str = "",
                     region: Region | None = None, org: Org | None = None) -> Person:
@@ -84,18 +110,9 @@ def register_person(*, actor: Actor, name: str, id_number: str, phone: str = "",
             raise DuplicateError("该身份证号已登记", field="id_number",
                                  existing_url=reverse("persons:detail", args=[existing.pk]))
         raise DuplicateError("该身份证号已由其他机构登记，请联系上级机构核实", field="id_number")
-    person = Person.objects.create(
-        name=name,
-        id_number_encrypted=crypto.encrypt(facts.number, context=ID_CONTEXT),
-        id_number_index=index,
-        id_number_masked=mask_id_number(facts.number),
-        gender=facts.gender,
-        birth_date=facts.birth_date,
-        phone=_validate_phone(phone),
-        address=address.strip()[:255],
-        region=region,
-        org=owner,
-    )
+    person = person_row(name=name, facts=facts, phone=_validate_phone(phone), address=address.strip()[:255],
+                        region=region, org=owner)
+    person.save()
     record(actor=actor, action="persons.person.registered", obj=person,
            changes={"name": name, "id_number": person.id_number_masked, "org": owner.pk})
     return person

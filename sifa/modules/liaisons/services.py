@@ -21,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from sifa.core import crypto
 from sifa.core.accounts.actor import Actor
 from sifa.core.attachments.filetypes import GIF, HEIC, JPEG, PNG, WEBP
 from sifa.core.attachments.models import AttachmentKind
@@ -30,9 +29,9 @@ from sifa.core.audit.recorder import diff, record
 from sifa.core.errors import Conflict, DuplicateError, NotFound, ValidationFailed
 from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org
-from sifa.core.persons.idnumbers import IdNumberError, IdNumberFacts, mask_id_number, parse_id_number
+from sifa.core.persons.idnumbers import IdNumberError, IdNumberFacts, parse_id_number
 from sifa.core.persons.models import Person
-from sifa.core.persons.services import ID_CONTEXT, id_number_index, region_code_exists
+from sifa.core.persons.services import id_number_index, person_row, region_code_exists
 from sifa.core.services import service
 from sifa.modules.liaisons.choices import ActivityKind, LiaisonStatus, RewardLevel
 from sifa.modules.liaisons.errors import ImportRejected
@@ -104,16 +103,7 @@ def _locked(actor: Actor, liaison: LegalLiaison, *, active: bool = True) -> Lega
 
 def _new_person(*, name: str, facts: IdNumberFacts, phone: str, org: Org) -> Person:
     """An unsaved Person for a validated number, stored as the persons registry stores it (PI-01, PI-08)."""
-    return Person(
-        name=name,
-        id_number_encrypted=crypto.encrypt(facts.number, context=ID_CONTEXT),
-        id_number_index=id_number_index(facts.number),
-        id_number_masked=mask_id_number(facts.number),
-        gender=facts.gender,
-        birth_date=facts.birth_date,
-        phone=phone,
-        org=org,
-    )
+    return person_row(name=name, facts=facts, phone=phone, org=org)
 
 
 def _id_message(exc: IdNumberError) -> str:
