@@ -20,6 +20,7 @@ class LiaisonsConfig(AppConfig):
         from sifa.modules.liaisons.checks import rules_check
         from sifa.modules.liaisons.demo import generate_liaisons
         from sifa.modules.liaisons.scoring import collect_activities, collect_trainings
+        from sifa.modules.liaisons.worklog import register as register_work_source
 
         registry.register_permission("liaisons.view", "查看法律明白人")
         registry.register_permission("liaisons.manage", "登记与管理法律明白人（培训、活动、奖励、除名、导入）")
@@ -43,3 +44,4 @@ class LiaisonsConfig(AppConfig):
             key="liaisons.training", label="所管法律明白人参加的培训", subject_kind="org", unit="人次",
             collect=collect_trainings))
         checks.register(rules_check)
+        register_work_source()

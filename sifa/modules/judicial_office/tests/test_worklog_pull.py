@@ -22,6 +22,14 @@ D = datetime.date
 SYSTEM = Actor.system("test-pull")
 
 
+@pytest.fixture(autouse=True)
+def only_this_modules_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests count what the work log's own source (alerts.closed) pulls; sources other modules
+    register (法律明白人 trainings, whose demo data falls in the window) are set aside."""
+    monkeypatch.setattr(registry.work_sources, "_items",
+                        {k: v for k, v in registry.work_sources._items.items() if k == "alerts.closed"})
+
+
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
