@@ -213,18 +213,11 @@ class Ranking:
 SORTS = ("-total", "total", "subject", "-subject")
 
 
-def ranking(actor: Actor, scheme: Scheme, period: Period, *, sort: str = "-total") -> Ranking:
-    """Current scores of ``scheme`` for ``period`` in the actor's scope, ranked by total (1, 2, 2, 4 …).
-
-    ``sort``: ``-total`` (default), ``total``, ``subject``, ``-subject``, or ``part:<code>`` /
-    ``-part:<code>`` for one part's points. The rank is always by total.
-    """
-    actor.require("scoring.view")
-    version = version_in_force(scheme, period.start)
-    scores = list(Score.objects.visible_to(actor).current().filter(
-        scheme=scheme, period_start=period.start, period_end=period.end).select_related("org", "version"))
+def rank_rows(scores: list[Score], *, sort: str = "-total") -> list[RankRow]:
+    """``scores`` ranked by total (1, 2, 2, 4 …) with each one's points per part, then ordered by
+    ``sort``: ``-total`` (default), ``total``, ``subject``, ``-subject``, ``part:<code>`` / ``-part:<code>``."""
     parts: dict[int, dict[str, Decimal]] = {s.pk: {} for s in scores}
-    for score_id, code, points in ScoreLine.objects.filter(score__in=[s.pk for s in scores], depth=0).values_list(
+    for score_id, code, points in ScoreLine.objects.filter(score__in=list(parts), depth=0).values_list(
             "score_id", "code", "points"):
         parts[score_id][code] = points
     by_total = sorted(scores, key=lambda s: (-s.total, s.subject_label, s.pk))
@@ -241,6 +234,20 @@ def ranking(actor: Actor, scheme: Scheme, period: Period, *, sort: str = "-total
         rows.sort(key=lambda r: (r.parts.get(code, Decimal(0)), -r.rank), reverse=descending)
     elif key == "total" and not descending:
         rows.reverse()
+    return rows
+
+
+def ranking(actor: Actor, scheme: Scheme, period: Period, *, sort: str = "-total") -> Ranking:
+    """Current scores of ``scheme`` for ``period`` in the actor's scope, ranked by total (1, 2, 2, 4 …).
+
+    ``sort``: ``-total`` (default), ``total``, ``subject``, ``-subject``, or ``part:<code>`` /
+    ``-part:<code>`` for one part's points. The rank is always by total.
+    """
+    actor.require("scoring.view")
+    version = version_in_force(scheme, period.start)
+    scores = list(Score.objects.visible_to(actor).current().filter(
+        scheme=scheme, period_start=period.start, period_end=period.end).select_related("org", "version"))
+    rows = rank_rows(scores, sort=sort)
     columns = list(version.tree.parts) if version else []
     stale = sum(1 for s in scores if version is not None and s.version_id != version.pk)
     return Ranking(scheme, period, version, columns, rows, stale)

@@ -26,6 +26,7 @@ from sifa.core.scoring.selectors import (
     Ranking,
     RankRow,
     lost_points,
+    rank_rows,
     subject_scores,
     version_in_force,
 )
@@ -230,21 +231,7 @@ def child_ranking(actor: Actor, org: Org, period: Period, *, sort: str = "-total
     unscored = [k for k in kids if k.pk not in scored]
     if main is None:
         return ChildRanking(org, period, None, unscored, {})
-    parts: dict[int, dict[str, Decimal]] = {s.pk: {} for s in scores}
-    for score_id, code, points in ScoreLine.objects.filter(score__in=list(parts), depth=0).values_list(
-            "score_id", "code", "points"):
-        parts[score_id][code] = points
-    by_total = sorted(scores, key=lambda s: (-s.total, s.subject_label, s.pk))
-    rows: list[RankRow] = []
-    for i, score in enumerate(by_total):
-        rank = rows[-1].rank if rows and rows[-1].score.total == score.total else i + 1
-        rows.append(RankRow(rank, score, parts[score.pk]))
-    key = sort.lstrip("-")
-    if key.startswith("part:"):
-        code = key[len("part:"):]
-        rows.sort(key=lambda r: (r.parts.get(code, Decimal(0)), -r.rank), reverse=sort.startswith("-"))
-    elif sort == "total":
-        rows.reverse()
+    rows = rank_rows(scores, sort=sort)
     scheme, version = main
     ranking = Ranking(scheme, period, version, list(version.tree.parts), rows,
                       stale=sum(1 for s in scores if s.version_id != version.pk and s.scheme_id == scheme.pk))

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sifa.core.scoring.engine import fmt
 from sifa.modules.liaisons.choices import ActivityKind
 
 DEFAULT_RULES_FILE = Path(__file__).parent / "data" / "assessment.json"
@@ -36,14 +37,6 @@ _TOP_KEYS = {"activities", "training", "grades", "_comment", "note"}
 
 class RulesError(ValueError):
     """A rule file that cannot be used; the message lists every problem (in Chinese)."""
-
-
-def fmt(value: Decimal) -> str:
-    """Points for people: 20.00 → "20", 1.50 → "1.5"."""
-    text = f"{value.quantize(CENT, ROUND_HALF_UP):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 @dataclass(frozen=True)
