@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sifa.modules.judicial_office",
     "sifa.modules.legal_services",
     "sifa.modules.liaisons",
+    "sifa.modules.correction",
     "sifa.project",  # last: freezes the registries
 ]
 

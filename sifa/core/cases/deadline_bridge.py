@@ -17,9 +17,13 @@ class ComputedDeadline:
     steps: list[str]
 
 
-def compute(rule_id: str, start: datetime.date, adjustments: Sequence[Mapping[str, Any]] = ()) -> ComputedDeadline:
+def compute(rule_id: str, start: datetime.date | datetime.datetime, adjustments: Sequence[Mapping[str, Any]] = (), *,
+            variant: str | None = None, period: str | None = None, custody_days: int = 0) -> ComputedDeadline:
     """Compute ``rule_id`` (a RULES.md id in the deadlines engine's rule table) from ``start``,
     then apply the recorded suspensions (中止) and extensions (延长) in order.
+
+    ``variant`` picks a rule variant (CC-29 "在押"); ``period`` is the stated period of a rule whose
+    period comes from the decision (CC-34 terms: "1年"), with ``custody_days`` credited.
 
     Raises the engine's errors (unknown rule → 400, a year without calendar → CalendarMissing,
     a suspension outside the period → 400 naming the field).
@@ -30,7 +34,8 @@ def compute(rule_id: str, start: datetime.date, adjustments: Sequence[Mapping[st
 
     rule = get_rule(rule_id)
     calendar = working_calendar()
-    result = compute_rule(rule_id, start, calendar)
+    stated = parse_period(period, field="period") if period else None
+    result = compute_rule(rule_id, start, calendar, variant=variant, period=stated, custody_days=custody_days)
     for adj in adjustments:
         if adj["kind"] == "suspend":
             result = suspend(result, calendar, stopped_on=datetime.date.fromisoformat(adj["from"]),

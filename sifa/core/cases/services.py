@@ -1,4 +1,9 @@
-"""Case writes: ``open_case`` and ``transition_case`` — the only way a case is created or moved."""
+"""Case writes: ``open_case`` and ``transition_case`` — the only way a case is created or moved.
+
+A module's own service that opens or moves a case together with its detail rows (one transaction,
+one audit event of the module's action) calls ``create_case`` / ``apply_transition`` instead: the same
+checks and writes, without the audit event, which the calling service records.
+"""
 
 from __future__ import annotations
 
@@ -63,29 +68,57 @@ def _start_date(data: Mapping[str, Any], field: str | None, workflow: Workflow) 
         return timezone.localdate()
     raw = data.get(field)
     try:
-        return raw if isinstance(raw, datetime.date) else datetime.date.fromisoformat(str(raw))
+        if isinstance(raw, datetime.date):
+            return raw
+        text = str(raw)
+        return datetime.datetime.fromisoformat(text) if "T" in text else datetime.date.fromisoformat(text)
     except ValueError as exc:
         raise ValidationFailed(f"「{workflow.label_of(field)}」应为日期（YYYY-MM-DD）", field=field) from exc
 
 
 def _start_deadlines(case: Case, transition: Transition, data: Mapping[str, Any], workflow: Workflow) -> None:
     for spec in transition.starts:
-        start = _start_date(data, spec.start_field, workflow)
-        computed = deadline_bridge.compute(spec.rule, start)
-        CaseDeadline.objects.update_or_create(
-            case=case, key=spec.key,
-            defaults={
-                "rule_id": spec.rule, "label": computed.label, "article": computed.article, "flagged": computed.flag,
-                "start_date": start, "due_date": computed.due_date, "status": DeadlineStatus.RUNNING,
-                "stopped_at": None, "explanation": computed.steps,
-            },
-        )
+        start_deadline(case=case, key=spec.key, rule=spec.rule, start=_start_date(data, spec.start_field, workflow),
+                       variant=spec.variant_for(data))
+
+
+def start_deadline(*, case: Case, key: str, rule: str, start: datetime.date | datetime.datetime,
+                   variant: str | None = None,
+                   period: str | None = None, custody_days: int = 0) -> CaseDeadline:
+    """Start (or restart) the deadline ``key`` of ``case`` from ``start`` under RULES.md ``rule``.
+
+    For a module service that starts a deadline outside a workflow transition (a correction term from
+    the judgment: CC-34 with ``period`` "1年" and ``custody_days`` credited). No audit event: the
+    calling service records its own.
+    """
+    computed = deadline_bridge.compute(rule, start, variant=variant, period=period, custody_days=custody_days)
+    if isinstance(start, datetime.datetime):  # 小时 periods (CC-28.decision): the day is stored, the time is in the steps
+        start = timezone.localdate(start) if timezone.is_aware(start) else start.date()
+    deadline, _ = CaseDeadline.objects.update_or_create(
+        case=case, key=key,
+        defaults={
+            "rule_id": rule, "variant": variant or "", "period": period or "", "custody_days": custody_days,
+            "label": computed.label, "article": computed.article, "flagged": computed.flag,
+            "start_date": start, "due_date": computed.due_date, "status": DeadlineStatus.RUNNING,
+            "stopped_at": None, "explanation": computed.steps, "adjustments": [],
+        },
+    )
+    return deadline
 
 
 @service("cases.case.opened")
 def open_case(*, actor: Actor, case_type: str, title: str, org: Org | None = None,
               parties: Sequence[PartyInput] = (), data: Mapping[str, Any] | None = None) -> Case:
     """Open a case of ``case_type`` in the actor's org (or an org in its subtree), numbered officially."""
+    case = create_case(actor=actor, case_type=case_type, title=title, org=org, parties=parties, data=data)
+    record(actor=actor, action="cases.case.opened", obj=case,
+           changes={"type": case_type, "number": case.number, "org": case.org_id})
+    return case
+
+
+def create_case(*, actor: Actor, case_type: str, title: str, org: Org | None = None,
+                parties: Sequence[PartyInput] = (), data: Mapping[str, Any] | None = None) -> Case:
+    """``open_case`` without the audit event, for a module service that records its own (same transaction)."""
     spec = case_type_of(case_type)
     if not role_allowed(actor, spec.open_roles):
         raise PermissionDeniedError(f"当前角色不能新建「{spec.label}」")
@@ -116,8 +149,6 @@ def open_case(*, actor: Actor, case_type: str, title: str, org: Org | None = Non
         CaseParty.objects.create(case=case, role=party.role, person=party.person, entity=party.entity, name=name)
     if actor.user is not None:
         CaseHandler.objects.create(case=case, user=actor.user, is_lead=True)
-    record(actor=actor, action="cases.case.opened", obj=case,
-           changes={"type": case_type, "number": case.number, "org": owner.pk})
     return case
 
 
@@ -130,6 +161,24 @@ def transition_case(*, actor: Actor, case: Case, transition: str, data: Mapping[
     (409). It writes the transition log, stops and starts the declared deadlines and records one
     audit event; effects run after the transaction commits.
     """
+    locked, step, from_state, _logged = _apply(actor=actor, case=case, transition=transition, data=data)
+    record(actor=actor, action="cases.case.transitioned", obj=locked,
+           changes={"transition": step.name, "from": from_state, "to": step.target})
+    return locked
+
+
+def apply_transition(*, actor: Actor, case: Case, transition: str,
+                     data: Mapping[str, Any] | None = None) -> tuple[Case, CaseTransition]:
+    """``transition_case`` without the audit event, for a module service that records its own.
+
+    Returns the locked, moved case and the transition log row.
+    """
+    locked, _step, _from, logged = _apply(actor=actor, case=case, transition=transition, data=data)
+    return locked, logged
+
+
+def _apply(*, actor: Actor, case: Case, transition: str,
+           data: Mapping[str, Any] | None) -> tuple[Case, Transition, str, CaseTransition]:
     payload = dict(data or {})
     locked = Case.objects.visible_to(actor).select_for_update(no_key=True).filter(pk=case.pk).first()
     if locked is None:
@@ -171,11 +220,9 @@ def transition_case(*, actor: Actor, case: Case, transition: str, data: Mapping[
         CaseDeadline.objects.filter(case=locked, key__in=step.stops, status=DeadlineStatus.RUNNING).update(
             status=DeadlineStatus.STOPPED, stopped_at=now)
     _start_deadlines(locked, step, payload, workflow)
-    record(actor=actor, action="cases.case.transitioned", obj=locked,
-           changes={"transition": step.name, "from": from_state, "to": step.target})
     for effect in step.effects:
         transaction.on_commit(functools.partial(effect, locked.pk))
-    return locked
+    return locked, step, from_state, logged
 
 
 def _log_key_transition(case: Case, logged: CaseTransition) -> None:
@@ -205,7 +252,9 @@ def _locked_deadline(actor: Actor, case: Case, key: str) -> CaseDeadline:
 def _apply_adjustment(actor: Actor, deadline: CaseDeadline, adjustment: dict[str, str]) -> CaseDeadline:
     adjustment = {**adjustment, "by": actor.name, "at": timezone.now().isoformat(timespec="seconds")}
     adjustments = [*deadline.adjustments, adjustment]
-    computed = deadline_bridge.compute(deadline.rule_id, deadline.start_date, adjustments)
+    computed = deadline_bridge.compute(deadline.rule_id, deadline.start_date, adjustments,
+                                       variant=deadline.variant or None, period=deadline.period or None,
+                                       custody_days=deadline.custody_days)
     deadline.adjustments = adjustments
     deadline.due_date = computed.due_date
     deadline.explanation = computed.steps

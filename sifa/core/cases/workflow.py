@@ -33,12 +33,26 @@ class DeadlineStart:
 
     ``rule`` is a RULES.md id known to the deadlines engine; the period starts on the transition date,
     or on the date given in the transition data field ``start_field`` (e.g. the date of service).
-    ``key`` names the deadline on the case so a later transition can stop it.
+    ``key`` names the deadline on the case so a later transition can stop it. ``variant`` selects a
+    rule variant of the deadlines engine (``variant_if``: only when that data field is truthy).
     """
 
     key: str
     rule: str
     start_field: str | None = None
+    variant: str | None = None
+    variant_if: str | None = None
+
+    def variant_for(self, data: Mapping[str, Any]) -> str | None:
+        """The rule variant to compute with: ``variant`` when ``variant_if`` names a truthy data field
+        (e.g. CC-29 "在押" when the transition says the offender is in custody), or always when
+        ``variant_if`` is unset."""
+        if self.variant is None:
+            return None
+        if self.variant_if is None:
+            return self.variant
+        value = data.get(self.variant_if)
+        return self.variant if value not in (None, "", False, "0", "false", "否") else None
 
 
 Guard = Callable[["Case", "Actor", Mapping[str, Any]], str | None]

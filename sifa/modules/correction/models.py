@@ -1,0 +1,475 @@
+"""社区矫正: subjects, their supervision case, team, level, plan, tasks, requests, monitoring,
+field reports, sanctions.
+
+- ``CorrectionSubject`` (社区矫正对象): the person's correction file — a core ``Person`` plus the
+  attributes the plan rules read (education, employment, family, health …) and the minor flag (CC-35).
+- ``CorrectionCase`` (one-to-one with ``cases.Case``, decision 0002): one sentence under supervision —
+  judgment, 执行地 (the case's org: the 司法所), term, management level, overlay flags. Its lifecycle
+  (RULES.md §2.6) is the workflow in ``workflow.py``. ``org_path`` is the owning office's path, copied so
+  that list and cockpit filter a subtree with one indexed range.
+- ``PreSentenceAssessment`` (调查评估, CC-03): one-to-one with its own case type.
+- ``TeamMember`` (矫正小组, CC-10), ``LevelAssessment`` (管理等级评定, CC-09), ``CorrectionPlan`` +
+  ``PlanMeasure`` (个别化矫正方案, versioned) generated from ``PlanRule`` rows (an editable rule table),
+  ``SupervisionTask`` (报告/走访/学习/公益 generated from level and plan), ``LeaveRequest`` (外出/迁居,
+  CC-12), ``ResidenceTransfer`` (执行地变更, CC-13), ``ElectronicMonitoring`` (CC-19),
+  ``FieldReport`` + ``KeywordRule`` + ``CorrectionSuggestion`` (富春微矫正 field reports),
+  ``Sanction`` (表扬/训诫/警告/提请治安管理处罚, CC-15…CC-18).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from sifa.core.orgs.models import Org
+from sifa.core.orgs.scope import ScopedQuerySet
+from sifa.core.persons.models import Person
+from sifa.modules.correction.choices import (
+    AssessmentConclusion,
+    CommissionerType,
+    DecisionOrgType,
+    LeaveKind,
+    MeasureCategory,
+    MonitoringGround,
+    MonitoringStatus,
+    PlanStatus,
+    ReportStatus,
+    RequestStatus,
+    SanctionKind,
+    SanctionStatus,
+    SentenceType,
+    SuggestionStatus,
+    TaskKind,
+    TaskStatus,
+    TeamRole,
+    TransferStatus,
+)
+
+
+class SubjectQuerySet(ScopedQuerySet["CorrectionSubject"]):
+    scope_path_field = "org__path"
+
+
+class CorrectionSubject(models.Model):
+    """A person's correction file. ``org`` is the office that holds the file (scope).
+
+    ``attributes``: the subject's facts the plan rules read (codes in ``plan_rules.ATTRIBUTES``: education,
+    employment, marital, family, health, addiction, prior_record, attitude …); sex and age come from the
+    person. ``is_minor``: under 18 when correction began — the minor rules continue after the 18th
+    birthday (CC-35), so it is fixed at reception and never recomputed.
+    """
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="correction_files", verbose_name="自然人")
+    org = models.ForeignKey(Org, models.PROTECT, related_name="correction_subjects", verbose_name="管理机构")
+    attributes = models.JSONField("个人情况", default=dict, blank=True)
+    is_minor = models.BooleanField("未成年人", default=False, help_text="矫正开始时未满十八周岁；成年后仍适用未成年人规定（CC-35）")
+    photo = models.ForeignKey("attachments.Attachment", models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name="照片")
+    created_at = models.DateTimeField("建档时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = SubjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "社区矫正对象"
+        verbose_name_plural = "社区矫正对象"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.person.name
+
+
+class CorrectionCaseQuerySet(ScopedQuerySet["CorrectionCase"]):
+    scope_path_field = "org_path"
+
+
+class CorrectionCase(models.Model):
+    """One sentence under community correction (the detail of a ``correction`` case)."""
+
+    case = models.OneToOneField("cases.Case", models.CASCADE, primary_key=True, related_name="correction")
+    subject = models.ForeignKey(CorrectionSubject, models.PROTECT, related_name="cases", verbose_name="社区矫正对象")
+    org_path = models.CharField("执行地机构路径", max_length=255, db_index=True)
+    sentence_type = models.CharField("矫正类别", max_length=24, choices=SentenceType.choices, db_index=True)
+    # judgment (判决、裁定、决定)
+    decision_org_type = models.CharField("决定机关类别", max_length=16, choices=DecisionOrgType.choices,
+                                         default=DecisionOrgType.COURT)
+    decision_org_name = models.CharField("决定机关", max_length=128)
+    judgment_number = models.CharField("判决（裁定、决定）书文号", max_length=64)
+    crimes = models.CharField("罪名", max_length=255)
+    original_sentence = models.CharField("原判刑罚", max_length=64, help_text="如 有期徒刑一年")
+    term = models.CharField("矫正期限", max_length=32, help_text="管制刑期、缓刑或假释考验期、暂予监外执行期间，如 1年、1年6个月")
+    custody_days = models.PositiveIntegerField("判决前先行羁押天数", default=0, help_text="管制：羁押一日折抵刑期二日（CC-34）")
+    prohibition_order = models.TextField("禁止令", blank=True)
+    medical_parole = models.BooleanField("保外就医", default=False)
+    effective_date = models.DateField("判决（裁定、决定）生效日")
+    term_start = models.DateField("矫正期起算日", null=True, blank=True,
+                                  help_text="管制：判决执行之日；缓刑：判决确定之日；假释：假释之日（CC-34）")
+    term_end = models.DateField("矫正期满日", null=True, blank=True, db_index=True)
+    execution_address = models.CharField("执行地（居住地）", max_length=255)
+    # reception and supervision
+    received_on = models.DateField("报到（接收）日期", null=True, blank=True)
+    level = models.CharField("管理等级", max_length=16, blank=True, db_index=True,
+                             help_text="等级由配置定义（CC-09 [NV]）")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name="责任矫正工作人员")
+    # overlay flags (RULES.md §2.6)
+    lost_contact = models.BooleanField("失去联系", default=False)
+    lost_contact_since = models.DateField("失联起始日", null=True, blank=True)
+    em_active = models.BooleanField("电子定位中", default=False)
+    liberty_restricted = models.BooleanField("被依法限制人身自由", default=False)
+    in_custody = models.BooleanField("被逮捕在押", default=False)
+    ended_on = models.DateField("解除/终止日期", null=True, blank=True)
+    ended_reason = models.CharField("解除/终止原因", max_length=64, blank=True)
+
+    objects = CorrectionCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "社区矫正案件"
+        verbose_name_plural = "社区矫正案件"
+        indexes = [
+            models.Index(fields=["org_path", "sentence_type"], name="corr_case_path_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.subject}"
+
+
+class AssessmentQuerySet(ScopedQuerySet["PreSentenceAssessment"]):
+    scope_path_field = "case__org__path"
+
+
+class PreSentenceAssessment(models.Model):
+    """调查评估 commissioned by a court, procuratorate, police or prison (CC-03, 《社区矫正法》第十八条)."""
+
+    case = models.OneToOneField("cases.Case", models.CASCADE, primary_key=True, related_name="correction_assessment")
+    commissioner_type = models.CharField("委托机关类别", max_length=16, choices=CommissionerType.choices)
+    commissioner_name = models.CharField("委托机关", max_length=128)
+    commission_number = models.CharField("委托函文号", max_length=64, blank=True)
+    received_on = models.DateField("收到委托之日")
+    urgent = models.BooleanField("紧急", default=False)
+    person_name = models.CharField("被评估人", max_length=64)
+    person = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="被评估人（已登记）")
+    proposed_sentence_type = models.CharField("拟适用", max_length=24, choices=SentenceType.choices)
+    crimes = models.CharField("涉嫌（所犯）罪名", max_length=255, blank=True)
+    findings = models.TextField("调查情况", blank=True)
+    conclusion = models.CharField("评估意见", max_length=16, choices=AssessmentConclusion.choices, blank=True)
+    submitted_on = models.DateField("提交评估意见日期", null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "调查评估"
+        verbose_name_plural = "调查评估"
+
+
+class CaseChildQuerySet(ScopedQuerySet[models.Model]):
+    scope_path_field = "correction_case__org_path"
+
+
+class TeamMember(models.Model):
+    """A 矫正小组 member (CC-10: a female subject's team includes a woman; a minor's, people who know minors)."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="team", verbose_name="社区矫正案件")
+    name = models.CharField("姓名", max_length=64)
+    role = models.CharField("身份", max_length=24, choices=TeamRole.choices)
+    gender = models.CharField("性别", max_length=1, choices=(("M", "男"), ("F", "女")))
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name="平台用户")
+    active = models.BooleanField("在组", default=True)
+    added_at = models.DateTimeField("加入时间", default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "矫正小组成员"
+        verbose_name_plural = "矫正小组"
+        ordering = ["correction_case", "id"]
+
+
+class LevelAssessment(models.Model):
+    """One 管理等级 decision: computed level with its reasons, the chosen level and any override reason."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="level_assessments",
+                                        verbose_name="社区矫正案件")
+    kind = models.CharField("类型", max_length=16, choices=(("initial", "初次评定"), ("periodic", "定期复评"),
+                                                              ("adjustment", "变更调整")))
+    computed_level = models.CharField("建议等级", max_length=16)
+    level = models.CharField("确定等级", max_length=16)
+    reasons = models.JSONField("评定依据", default=list)
+    override_reason = models.TextField("调整理由", blank=True)
+    assessed_on = models.DateField("评定日期", default=timezone.localdate)
+    assessed_by = models.CharField("评定人", max_length=150)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "管理等级评定"
+        verbose_name_plural = "管理等级评定"
+        ordering = ["-assessed_on", "-id"]
+
+
+class PlanRule(models.Model):
+    """A row of the plan rule table (an administrator edits it as data).
+
+    ``conditions``: all must hold — ``[{"attribute": "employment", "op": "in", "value": ["unemployed"]}]``
+    (ops: eq, ne, in, gte, lte, true). Empty conditions apply to everyone. The measure cites the
+    attributes that triggered it.
+    """
+
+    code = models.SlugField("编码", max_length=48, unique=True)
+    category = models.CharField("类别", max_length=16, choices=MeasureCategory.choices)
+    recommendation = models.CharField("建议措施", max_length=255)
+    conditions = models.JSONField("触发条件", default=list, blank=True)
+    hours_per_month = models.PositiveSmallIntegerField("每月小时数", null=True, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "矫正方案规则"
+        verbose_name_plural = "矫正方案规则表"
+        ordering = ["order", "code"]
+
+
+class CorrectionPlan(models.Model):
+    """个别化矫正方案, versioned (CC-09): a draft is generated, edited by the officer, approved; an
+    adjustment creates the next version and supersedes the approved one."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="plans", verbose_name="社区矫正案件")
+    version = models.PositiveSmallIntegerField("版本")
+    status = models.CharField("状态", max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    reason = models.TextField("制定/调整理由", blank=True)
+    attributes_snapshot = models.JSONField("生成时的个人情况", default=dict)
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    created_by = models.CharField("生成人", max_length=150)
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
+    approved_by = models.CharField("审批人", max_length=150, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "矫正方案"
+        verbose_name_plural = "矫正方案"
+        ordering = ["correction_case", "-version"]
+        constraints = [models.UniqueConstraint(fields=["correction_case", "version"], name="corr_plan_version_unique")]
+
+
+class PlanMeasure(models.Model):
+    """One recommendation of a plan: its text, the rule and attributes that triggered it, officer edits."""
+
+    plan = models.ForeignKey(CorrectionPlan, models.CASCADE, related_name="measures", verbose_name="矫正方案")
+    category = models.CharField("类别", max_length=16, choices=MeasureCategory.choices)
+    text = models.CharField("措施", max_length=255)
+    rule_code = models.CharField("来源规则", max_length=48, blank=True, help_text="空 = 工作人员手工添加")
+    triggered_by = models.JSONField("触发因素", default=list, blank=True)
+    hours_per_month = models.PositiveSmallIntegerField("每月小时数", null=True, blank=True)
+    edited = models.BooleanField("经人工修改", default=False)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "矫正措施"
+        verbose_name_plural = "矫正措施"
+        ordering = ["plan", "order", "id"]
+
+
+class SupervisionTask(models.Model):
+    """A supervision task due on a day (报告、走访、教育学习、公益活动、病情报告), generated from the level
+    and the plan; done on the subject page or through the office's work log; a miss opens an alert."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="tasks", verbose_name="社区矫正案件")
+    org_path = models.CharField("机构路径", max_length=255, db_index=True)
+    kind = models.CharField("类型", max_length=24, choices=TaskKind.choices)
+    due_date = models.DateField("应完成日期", db_index=True)
+    status = models.CharField("状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    hours = models.DecimalField("时长（小时）", max_digits=5, decimal_places=1, null=True, blank=True)
+    done_on = models.DateField("完成日期", null=True, blank=True)
+    done_by = models.CharField("完成登记人", max_length=150, blank=True)
+    done_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.TextField("情况记录", blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "监管任务"
+        verbose_name_plural = "监管任务"
+        ordering = ["due_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["correction_case", "kind", "due_date"], name="corr_task_unique")]
+        indexes = [models.Index(fields=["status", "due_date"], name="corr_task_status_due")]
+
+
+class LeaveRequest(models.Model):
+    """外出 or 迁居 request with approval and return check-in (CC-12; caps from config [NV])."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="leave_requests",
+                                        verbose_name="社区矫正案件")
+    kind = models.CharField("类型", max_length=16, choices=LeaveKind.choices, default=LeaveKind.LEAVE)
+    destination = models.CharField("目的地", max_length=255)
+    reason = models.TextField("事由")
+    start_date = models.DateField("外出日期")
+    end_date = models.DateField("返回日期")
+    days = models.PositiveSmallIntegerField("天数")
+    approval_level = models.CharField("审批层级", max_length=16, choices=(("office", "司法所"), ("county", "县级社区矫正机构")))
+    status = models.CharField("状态", max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    decided_by = models.CharField("审批人", max_length=150, blank=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+    returned_on = models.DateField("销假日期", null=True, blank=True)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "外出（迁居）申请"
+        verbose_name_plural = "外出（迁居）申请"
+        ordering = ["-created_at"]
+
+
+class ResidenceTransfer(models.Model):
+    """执行地变更 (CC-13): the file moves from one office to another, with notices."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="transfers", verbose_name="社区矫正案件")
+    from_org = models.ForeignKey(Org, models.PROTECT, related_name="+", verbose_name="原执行地机构")
+    to_org = models.ForeignKey(Org, models.PROTECT, related_name="+", verbose_name="新执行地机构")
+    new_address = models.CharField("新居住地", max_length=255)
+    reason = models.TextField("变更理由")
+    status = models.CharField("状态", max_length=16, choices=TransferStatus.choices, default=TransferStatus.REQUESTED)
+    requested_on = models.DateField("申请日期", default=timezone.localdate)
+    reply_due = models.DateField("回复期限", null=True, blank=True)
+    replied_by = models.CharField("回复人", max_length=150, blank=True)
+    reply_note = models.TextField("回复意见", blank=True)
+    completed_on = models.DateField("交接完成日期", null=True, blank=True)
+    report_due = models.DateField("到新执行地报到期限", null=True, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "执行地变更"
+        verbose_name_plural = "执行地变更"
+        ordering = ["-requested_on", "-id"]
+
+
+class ElectronicMonitoring(models.Model):
+    """One electronic monitoring period (CC-19): ≤三个月, approved by the 县级司法行政部门负责人; an
+    extension is a new row pointing at the period it extends."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="monitoring",
+                                        verbose_name="社区矫正案件")
+    ground = models.CharField("适用情形", max_length=32, choices=MonitoringGround.choices)
+    facts = models.TextField("事实依据")
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("期满日期")
+    extends = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="extensions",
+                                verbose_name="延长的期间")
+    status = models.CharField("状态", max_length=16, choices=MonitoringStatus.choices, default=MonitoringStatus.PENDING)
+    approved_by = models.CharField("批准人", max_length=150, blank=True)
+    approved_at = models.DateTimeField("批准时间", null=True, blank=True)
+    removed_on = models.DateField("解除日期", null=True, blank=True)
+    removal_reason = models.TextField("解除理由", blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "电子定位"
+        verbose_name_plural = "电子定位"
+        ordering = ["-start_date", "-id"]
+
+
+class KeywordRule(models.Model):
+    """A field-report classification rule: any keyword in the note → the category (editable as data).
+
+    ``alert_level``: empty = no alert; otherwise the level of the alert the category opens.
+    ``suggestion``: the 精准矫正建议 queued for the officer when a report falls in the category.
+    """
+
+    code = models.SlugField("编码", max_length=48, unique=True)
+    category = models.CharField("类别", max_length=32)
+    keywords = models.JSONField("关键词", default=list)
+    alert_level = models.CharField("预警等级", max_length=8, blank=True)
+    suggestion = models.CharField("矫正建议", max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "现场报告分类规则"
+        verbose_name_plural = "现场报告分类规则"
+        ordering = ["order", "code"]
+
+
+class FieldReport(models.Model):
+    """A field report from a 网格员 or volunteer (富春微矫正): photo, note, browser location.
+
+    The photo is an attachment hashed into the ledger at arrival; ``ledger_seq`` is the entry that
+    attests the photo hash together with the capture time and place (capture-time attestation).
+    ``classification``: per category, the rule and the keywords that matched (shown on the page).
+    """
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="field_reports",
+                                        verbose_name="社区矫正案件")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="报告人")
+    reporter_name = models.CharField("报告人姓名", max_length=150)
+    photo = models.ForeignKey("attachments.Attachment", models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name="照片")
+    note = models.TextField("情况说明")
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField("定位精度（米）", null=True, blank=True)
+    captured_at = models.DateTimeField("拍摄（采集）时间", null=True, blank=True)
+    received_at = models.DateTimeField("接收时间", default=timezone.now)
+    ledger_seq = models.BigIntegerField("存证序号", null=True, blank=True)
+    categories = models.JSONField("分类", default=list, blank=True)
+    classification = models.JSONField("分类依据", default=list, blank=True)
+    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.RECEIVED)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "现场报告"
+        verbose_name_plural = "现场报告"
+        ordering = ["-received_at", "-id"]
+
+
+class CorrectionSuggestion(models.Model):
+    """精准矫正建议 queued for the officer from a classified field report; accepted or dismissed with a reason."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="suggestions",
+                                        verbose_name="社区矫正案件")
+    field_report = models.ForeignKey(FieldReport, models.CASCADE, related_name="suggestions", verbose_name="现场报告")
+    category = models.CharField("类别", max_length=32)
+    text = models.CharField("建议", max_length=255)
+    status = models.CharField("状态", max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING)
+    decided_by = models.CharField("处理人", max_length=150, blank=True)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    reason = models.TextField("理由", blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "矫正建议"
+        verbose_name_plural = "矫正建议"
+        ordering = ["status", "-id"]
+
+
+class Sanction(models.Model):
+    """表扬, 训诫, 警告 or a request for 治安管理处罚 (CC-15…CC-18): proposed by the office after
+    verification, decided by the county agency, with its document and evidence."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="sanctions", verbose_name="社区矫正案件")
+    kind = models.CharField("类型", max_length=32, choices=SanctionKind.choices)
+    ground = models.CharField("情形", max_length=32, help_text="规则情形编码，如 CC-16.1、CC-17.5")
+    facts = models.TextField("事实")
+    status = models.CharField("状态", max_length=16, choices=SanctionStatus.choices, default=SanctionStatus.PROPOSED)
+    proposed_by = models.CharField("提出人", max_length=150)
+    proposed_at = models.DateTimeField("提出时间", default=timezone.now)
+    decided_by = models.CharField("决定人", max_length=150, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    document = models.ForeignKey("documents.GeneratedDocument", models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name="文书")
+    evidence = models.ManyToManyField("attachments.Attachment", blank=True, related_name="+", verbose_name="证据")
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "考核奖惩"
+        verbose_name_plural = "考核奖惩"
+        ordering = ["-proposed_at", "-id"]
