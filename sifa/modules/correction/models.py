@@ -162,6 +162,9 @@ class PreSentenceAssessment(models.Model):
         verbose_name = "调查评估"
         verbose_name_plural = "调查评估"
 
+    def __str__(self) -> str:
+        return f"调查评估 {self.person_name}"
+
 
 class CaseChildQuerySet(ScopedQuerySet[models.Model]):
     scope_path_field = "correction_case__org_path"
@@ -187,6 +190,9 @@ class TeamMember(models.Model):
         verbose_name_plural = "矫正小组"
         ordering = ["correction_case", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_role_display()}）"
+
 
 class LevelAssessment(models.Model):
     """One 管理等级 decision: computed level with its reasons, the chosen level and any override reason."""
@@ -209,6 +215,9 @@ class LevelAssessment(models.Model):
         verbose_name_plural = "管理等级评定"
         ordering = ["-assessed_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.assessed_on} {self.level}"
+
 
 class PlanRule(models.Model):
     """A row of the plan rule table (an administrator edits it as data).
@@ -230,6 +239,9 @@ class PlanRule(models.Model):
         verbose_name = "矫正方案规则"
         verbose_name_plural = "矫正方案规则表"
         ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.recommendation}"
 
 
 class CorrectionPlan(models.Model):
@@ -254,6 +266,9 @@ class CorrectionPlan(models.Model):
         ordering = ["correction_case", "-version"]
         constraints = [models.UniqueConstraint(fields=["correction_case", "version"], name="corr_plan_version_unique")]
 
+    def __str__(self) -> str:
+        return f"矫正方案 第{self.version}版"
+
 
 class PlanMeasure(models.Model):
     """One recommendation of a plan: its text, the rule and attributes that triggered it, officer edits."""
@@ -271,6 +286,9 @@ class PlanMeasure(models.Model):
         verbose_name = "矫正措施"
         verbose_name_plural = "矫正措施"
         ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class SupervisionTask(models.Model):
@@ -296,6 +314,9 @@ class SupervisionTask(models.Model):
         ordering = ["due_date", "id"]
         constraints = [models.UniqueConstraint(fields=["correction_case", "kind", "due_date"], name="corr_task_unique")]
         indexes = [models.Index(fields=["status", "due_date"], name="corr_task_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_date}"
 
 
 class LeaveRequest(models.Model):
@@ -324,6 +345,9 @@ class LeaveRequest(models.Model):
         verbose_name_plural = "外出（迁居）申请"
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.destination} {self.start_date}—{self.end_date}"
+
 
 class ResidenceTransfer(models.Model):
     """执行地变更 (CC-13): the file moves from one office to another, with notices."""
@@ -347,6 +371,9 @@ class ResidenceTransfer(models.Model):
         verbose_name = "执行地变更"
         verbose_name_plural = "执行地变更"
         ordering = ["-requested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"执行地变更 → {self.new_address}"
 
 
 class ElectronicMonitoring(models.Model):
@@ -374,6 +401,9 @@ class ElectronicMonitoring(models.Model):
         verbose_name_plural = "电子定位"
         ordering = ["-start_date", "-id"]
 
+    def __str__(self) -> str:
+        return f"电子定位 {self.start_date}—{self.end_date}"
+
 
 class KeywordRule(models.Model):
     """A field-report classification rule: any keyword in the note → the category (editable as data).
@@ -394,6 +424,9 @@ class KeywordRule(models.Model):
         verbose_name = "现场报告分类规则"
         verbose_name_plural = "现场报告分类规则"
         ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.category}：{'、'.join(self.keywords)}"
 
 
 class FieldReport(models.Model):
@@ -428,6 +461,9 @@ class FieldReport(models.Model):
         verbose_name_plural = "现场报告"
         ordering = ["-received_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"现场报告 {self.received_at:%Y-%m-%d %H:%M} {self.reporter_name}"
+
 
 class CorrectionSuggestion(models.Model):
     """精准矫正建议 queued for the officer from a classified field report; accepted or dismissed with a reason."""
@@ -448,6 +484,9 @@ class CorrectionSuggestion(models.Model):
         verbose_name = "矫正建议"
         verbose_name_plural = "矫正建议"
         ordering = ["status", "-id"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Sanction(models.Model):
@@ -473,3 +512,6 @@ class Sanction(models.Model):
         verbose_name = "考核奖惩"
         verbose_name_plural = "考核奖惩"
         ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.ground}"
