@@ -155,6 +155,8 @@ def build_accounts(structure: dict[str, object], scale: Scale, rng: random.Rando
         ("county", "区局业务员", fuyang, BUREAU_STAFF),
         ("office1", "司法所甲", fuyang_offices[0], OFFICE_STAFF),
         ("office2", "司法所乙", fuyang_offices[1], OFFICE_STAFF),
+        ("corr", "矫正工作人员", fuyang, CORRECTION_STAFF),
+        ("grid1", "网格员", fuyang_offices[0], GRID_WORKER),
         ("officer", "执法人员", enforcement, ENFORCEMENT_OFFICER),
         ("reviewer", "法院审查员", court, EXTERNAL_REVIEWER),
     ]

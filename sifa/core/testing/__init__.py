@@ -15,7 +15,7 @@ from sifa.core.accounts.middleware import SESSION_LAST_SEEN, SESSION_MEMBERSHIP
 from sifa.core.accounts.models import Membership, User
 from sifa.core.persons.idnumbers import id_check_digit
 
-DEMO_USERS = ("admin", "province", "city", "county", "office1", "office2", "officer", "reviewer")
+DEMO_USERS = ("admin", "province", "city", "county", "office1", "office2", "corr", "grid1", "officer", "reviewer")
 
 
 def membership_of(username: str) -> Membership:

@@ -44,7 +44,7 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
-        for username in ["admin", "province", "city", "county", "office1", "office2", "officer", "reviewer"]:
+        for username in ["admin", "province", "city", "county", "office1", "office2", "corr", "grid1", "officer", "reviewer"]:
             m = Membership.objects.filter(user__username=username).select_related("org", "role").first()
             if m is not None:
                 self.stdout.write(f"  {username:<9} {m.role.name:<8} {m.org.name}")
