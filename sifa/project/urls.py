@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("sifa.core.casecodes.urls")),
     path("map/", include("sifa.modules.legal_services.urls")),
     path("liaisons/", include("sifa.modules.liaisons.urls")),
+    path("correction/", include("sifa.modules.correction.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -1,0 +1,15 @@
+"""社区矫正 pages: each part keeps its patterns in its own ``*_urls.py``; they share one namespace."""
+
+from __future__ import annotations
+
+from sifa.modules.correction import cockpit_urls, lifecycle_urls, report_urls, sanction_urls, supervision_urls
+
+app_name = "correction"
+
+urlpatterns = [
+    *lifecycle_urls.urlpatterns,
+    *supervision_urls.urlpatterns,
+    *report_urls.urlpatterns,
+    *sanction_urls.urlpatterns,
+    *cockpit_urls.urlpatterns,
+]
