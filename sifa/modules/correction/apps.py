@@ -25,10 +25,20 @@ class CorrectionConfig(AppConfig):
         registry.register_permission("correction.minor_files", "查阅未成年社区矫正对象档案（因司法需要）")
         registry.register_permission("correction.field_report", "提交社区矫正现场报告")
         registry.register_permission("correction.rules.manage", "维护矫正方案规则与报告分类规则")
-        from sifa.modules.correction import cockpit, field_reports, lifecycle, sanctions, supervision
+        from sifa.modules.correction import (
+            cockpit,
+            evaluation,
+            field_reports,
+            lifecycle,
+            movement,
+            sanctions,
+            supervision,
+        )
 
         lifecycle.register()
         supervision.register()
+        movement.register()
+        evaluation.register()
         field_reports.register()
         sanctions.register()
         cockpit.register()

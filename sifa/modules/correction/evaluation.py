@@ -1,0 +1,5 @@
+"""(being built)"""
+
+
+def register() -> None:
+    """Registers this part (filled in by its builder)."""
