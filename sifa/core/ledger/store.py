@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -171,35 +172,73 @@ def _fetch(items: set[sparse.Item], *, head: bool = False, strict: bool = True) 
     ``b"<size> <hash_alg>"`` (absent when nothing was appended yet), so a proof costs one round trip.
     ``strict`` raises when a wanted hash is not stored (else the caller checks with :func:`_require`).
     """
+    leaves = sorted(i for level, i in items if level == 0)
+    nodes = sorted((level, i) for level, i in items if level > 0)
+    if connection.vendor == "postgresql":
+        rows = _fetch_rows_postgresql(leaves, nodes, head=head)
+    else:
+        rows = _fetch_rows(leaves, nodes, head=head)
+    found: dict[sparse.Item, bytes] = {}
+    for level, index, value in rows:
+        if level == -1:
+            found[HEAD_ITEM] = f"{index} {bytes(value).decode()}".encode()
+        else:
+            found[(level, index)] = bytes(value)
+    if strict:
+        _require(items, found)
+    return found
+
+
+def _fetch_rows(leaves: list[int], nodes: list[sparse.Item], *, head: bool) -> list[tuple[int, int, Any]]:
     parts: list[str] = []
     params: list[Any] = []
     if head:
-        alg = "convert_to(hash_alg, 'UTF8')" if connection.vendor == "postgresql" else "CAST(hash_alg AS BLOB)"
-        parts.append(f"SELECT -1, size, {alg} FROM {_HEAD} WHERE id = %s")  # noqa: S608
+        parts.append(f"SELECT -1, size, CAST(hash_alg AS BLOB) FROM {_HEAD} WHERE id = %s")  # noqa: S608
         params.append(HEAD_PK)
-    leaves = sorted(i for level, i in items if level == 0)
     if leaves:
         parts.append(f'SELECT 0, "index", leaf_hash FROM {_ENTRY} WHERE "index" IN ({", ".join(["%s"] * len(leaves))})')  # noqa: S608
         params.extend(leaves)
     by_height: dict[int, list[int]] = {}
-    for level, i in items:
-        if level > 0:
-            by_height.setdefault(level, []).append(i)
+    for level, i in nodes:
+        by_height.setdefault(level, []).append(i)
     for level, idx in by_height.items():
         parts.append(f'SELECT height, "index", hash FROM {_NODE} WHERE height = %s AND "index" IN ({", ".join(["%s"] * len(idx))})')  # noqa: S608
         params.extend([level, *idx])
-    found: dict[sparse.Item, bytes] = {}
-    if parts:
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for level, index, value in cursor.fetchall():
-                if level == -1:
-                    found[HEAD_ITEM] = f"{index} {bytes(value).decode()}".encode()
-                else:
-                    found[(level, index)] = bytes(value)
-    if strict:
-        _require(items, found)
-    return found
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
+# PostgreSQL: one statement text whatever the items (arrays instead of IN lists), executed with
+# server-side binding and prepared once per connection (psycopg ``prepare=True``), so a proof pays
+# neither query parsing on the client nor planning on the server: half the time of the IN-list form.
+_PG_FETCH = (
+    f'SELECT 0, "index", leaf_hash FROM {_ENTRY} WHERE "index" = ANY(%s::bigint[]) '  # noqa: S608
+    f'UNION ALL SELECT n.height, n."index", n.hash FROM {_NODE} n '
+    "JOIN unnest(%s::smallint[], %s::bigint[]) AS w(height, idx) ON n.height = w.height AND n.\"index\" = w.idx"
+)
+_PG_FETCH_HEAD = f"SELECT -1, size, convert_to(hash_alg, 'UTF8') FROM {_HEAD} WHERE id = %s UNION ALL " + _PG_FETCH  # noqa: S608
+
+
+def _fetch_rows_postgresql(leaves: list[int], nodes: list[sparse.Item], *, head: bool) -> list[tuple[int, int, Any]]:
+    params: list[Any] = [leaves, [h for h, _ in nodes], [i for _, i in nodes]]
+    if head:
+        params.insert(0, HEAD_PK)
+    import psycopg
+
+    connection.ensure_connection()
+    # Django's connections default to client-side binding (ClientCursor); this statement is bound on
+    # the server and prepared. Same connection, so it runs inside Django's transaction.
+    sql = _PG_FETCH_HEAD if head else _PG_FETCH
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        rows = cursor.fetchall()
+    if connection.queries_logged:  # seen by debug tooling and assertNumQueries like any other query
+        connection.queries_log.append({"sql": f"{sql} -- {params}", "time": f"{time.monotonic() - started:.3f}"})
+    return rows
 
 
 def _require(items: set[sparse.Item], found: dict[sparse.Item, bytes]) -> None:
