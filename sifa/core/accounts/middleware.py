@@ -2,6 +2,7 @@
 
 The active membership is kept in the session (``membership_id``) and chosen in the page header.
 A session idle longer than ``SIFA_SESSION_IDLE_MINUTES`` is ended (audited) on its next request.
+The last-seen time is refreshed at most every ``LAST_SEEN_RESOLUTION_SECONDS``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from sifa.core.accounts.actor import Actor
 
 SESSION_MEMBERSHIP = "membership_id"
 SESSION_LAST_SEEN = "last_seen"
+# The last-seen time is written at most this often, so a page view does not rewrite the session row
+# each time; the idle timeout is then up to this much later than configured (minutes vs. seconds).
+LAST_SEEN_RESOLUTION_SECONDS = 30
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -39,6 +43,7 @@ def actor_for_request(request: HttpRequest) -> Actor:
     if not user.is_authenticated:
         return Actor.anonymous(ip=ip, user_agent=agent)
     memberships = active_memberships(user)
+    request.memberships = memberships  # type: ignore[attr-defined]  # the page header lists them (ui.context.shell)
     if not memberships:
         return Actor(user=user, membership=None, ip=ip, user_agent=agent)
     wanted = request.session.get(SESSION_MEMBERSHIP)
@@ -72,6 +77,7 @@ class ActorMiddleware:
                 response = redirect(f"{reverse('accounts:login')}?next={request.path}")
                 request._messages.update(response)  # type: ignore[attr-defined]
                 return response
-            request.session[SESSION_LAST_SEEN] = now
+            if last is None or now - float(last) >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[SESSION_LAST_SEEN] = now
         request.actor = actor_for_request(request)  # type: ignore[attr-defined]
         return self.get_response(request)

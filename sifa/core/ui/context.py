@@ -30,5 +30,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "actor": actor,
         "menu": menu,
         "org_path": org_path,
-        "memberships": active_memberships(actor.user),
+        "memberships": getattr(request, "memberships", None) or active_memberships(actor.user),
     }
