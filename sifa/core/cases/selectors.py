@@ -13,16 +13,41 @@ from sifa.core.cases.filters import CaseFilter
 from sifa.core.cases.models import Case
 from sifa.core.cases.services import role_allowed, workflow_of
 from sifa.core.cases.workflow import Transition
+from sifa.core.errors import NotFound
 from sifa.core.orgs.scope import get_visible_or_404
 
 
+def module_managed_types() -> list[str]:
+    """Case types a module handles on its own pages (``CaseType.page``): not listed or moved here."""
+    from sifa.core import registry
+
+    return [code for code, spec in registry.case_types.items() if spec.page]
+
+
 def cases_visible_to(actor: Actor, *, filters: CaseFilter | None = None) -> QuerySet[Case]:
-    qs = Case.objects.visible_to(actor).select_related("org")
+    qs = Case.objects.visible_to(actor).exclude(case_type__in=module_managed_types()).select_related("org")
     return filters.filter(qs) if filters is not None else qs
 
 
 def case_for(actor: Actor, pk: int) -> Case:
-    return get_visible_or_404(Case, actor, pk=pk)
+    """A case of a core-handled type in the actor's scope (404 otherwise, module-managed types included)."""
+    case = get_visible_or_404(Case, actor, pk=pk)
+    if case.case_type in module_managed_types():
+        raise NotFound()
+    return case
+
+
+def module_page_of(actor: Actor, pk: int) -> str | None:
+    """The module's own page of a module-managed case in scope (for the core detail URL to redirect to)."""
+    from django.urls import reverse
+
+    from sifa.core import registry
+
+    case = Case.objects.visible_to(actor).filter(pk=pk).only("case_type").first()
+    if case is None or case.case_type not in registry.case_types:
+        return None
+    spec = registry.case_types[case.case_type]
+    return reverse(spec.page, args=[pk]) if spec.page else None
 
 
 @dataclass(frozen=True)

@@ -110,10 +110,17 @@ def start_deadline(*, case: Case, key: str, rule: str, start: datetime.date | da
 def open_case(*, actor: Actor, case_type: str, title: str, org: Org | None = None,
               parties: Sequence[PartyInput] = (), data: Mapping[str, Any] | None = None) -> Case:
     """Open a case of ``case_type`` in the actor's org (or an org in its subtree), numbered officially."""
+    _refuse_module_managed(case_type, "type")
     case = create_case(actor=actor, case_type=case_type, title=title, org=org, parties=parties, data=data)
     record(actor=actor, action="cases.case.opened", obj=case,
            changes={"type": case_type, "number": case.number, "org": case.org_id})
     return case
+
+
+def _refuse_module_managed(case_type: str, field: str) -> None:
+    spec = registry.case_types[case_type] if case_type in registry.case_types else None
+    if spec is not None and spec.page:
+        raise ValidationFailed(f"「{spec.label}」案件请在「{spec.module_label or spec.label}」页面办理", field=field)
 
 
 def create_case(*, actor: Actor, case_type: str, title: str, org: Org | None = None,
@@ -161,6 +168,7 @@ def transition_case(*, actor: Actor, case: Case, transition: str, data: Mapping[
     (409). It writes the transition log, stops and starts the declared deadlines and records one
     audit event; effects run after the transaction commits.
     """
+    _refuse_module_managed(case.case_type, "name")
     locked, step, from_state, _logged = _apply(actor=actor, case=case, transition=transition, data=data)
     record(actor=actor, action="cases.case.transitioned", obj=locked,
            changes={"transition": step.name, "from": from_state, "to": step.target})

@@ -30,6 +30,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page, querystring = paginate(request, qs)
     types = sorted(registry.case_types.values(), key=lambda t: t.code)
     labels = {t.code: t for t in types}
+    types = [t for t in types if not t.page]
     rows = [(c, labels.get(c.case_type), _state_label(labels, c)) for c in page]
     return render(request, "cases/case_list.html", {
         "page": page, "rows": rows, "querystring": querystring, "params": request.GET, "types": types,
@@ -74,6 +75,9 @@ def _panels(request: HttpRequest, case: Case, actor: Any) -> dict[str, list[tupl
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page = selectors.module_page_of(_actor(request), pk)
+    if page:
+        return redirect(page)
     case = selectors.case_for(_actor(request), pk)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 

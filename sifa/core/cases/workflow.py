@@ -134,3 +134,9 @@ class CaseType:
     workflow: Workflow
     open_roles: tuple[str, ...] = ()
     open_fields: Sequence[str] = ()
+    # A module that keeps its own detail rows beside the case (社区矫正) opens and moves its cases only
+    # through its own pages and services: ``page`` names its case page (URL name taking the case id).
+    # The core case list leaves these cases out, /cases/<id>/ redirects to ``page``, and the core's
+    # open and transition endpoints refuse them (their steps would skip the module's own writes).
+    page: str = ""
+    module_label: str = ""

@@ -83,6 +83,19 @@ def generate_document(*, actor: Actor, case: Case, doc_type: str, extra: Mapping
     PDF, when LibreOffice is installed) are stored through the attachments engine, which appends a
     ``document.generated`` ledger entry for each file.
     """
+    return _case_document(actor=actor, case=case, doc_type=doc_type, extra=extra, audit=True)
+
+
+def issue_case_document(*, actor: Actor, case: Case, doc_type: str, extra: Mapping[str, Any] | None = None
+                        ) -> GeneratedDocument:
+    """``generate_document`` without its audit event, for a module service whose act includes the
+    document (a 警告 decision and its 决定书, a discharge and its 解除证明书): same checks, number,
+    files and ledger entries, inside the caller's transaction; the caller records its own event."""
+    return _case_document(actor=actor, case=case, doc_type=doc_type, extra=extra, audit=False)
+
+
+def _case_document(*, actor: Actor, case: Case, doc_type: str, extra: Mapping[str, Any] | None,
+                   audit: bool) -> GeneratedDocument:
     actor.require("documents.generate")
     visible = Case.objects.visible_to(actor).select_related("org__region").filter(pk=case.pk).first()
     if visible is None:
@@ -98,7 +111,8 @@ def generate_document(*, actor: Actor, case: Case, doc_type: str, extra: Mapping
     def context(number: str, today: datetime.date) -> dict[str, Any]:
         return rendering.document_context(visible, spec, number=number, today=today, extra=values)
 
-    return _issue(actor=actor, spec=spec, org=visible.org, case=visible, period="", extra=values, context=context)
+    return _issue(actor=actor, spec=spec, org=visible.org, case=visible, period="", extra=values, context=context,
+                  audit=audit)
 
 
 @service("documents.report.generated")
@@ -131,7 +145,7 @@ def generate_org_document(*, actor: Actor, org: Org, doc_type: str, params: Mapp
 
 
 def _issue(*, actor: Actor, spec: DocumentType, org: Org, case: Case | None, period: str, extra: dict[str, Any],
-           context: Callable[[str, datetime.date], dict[str, Any]]) -> GeneratedDocument:
+           context: Callable[[str, datetime.date], dict[str, Any]], audit: bool = True) -> GeneratedDocument:
     """Number, fill, convert, store and record one document (inside the calling service's transaction).
 
     The number comes from a counter per (type, prefix, year) visible until commit, so a failure
@@ -169,6 +183,8 @@ def _issue(*, actor: Actor, spec: DocumentType, org: Org, case: Case | None, per
         sequence=sequence, template_version=version, extra=extra, file=main_file, pdf=pdf_file, pdf_status=pdf_status,
         generated_by=actor.name, generated_by_user=actor.user,
     )
+    if not audit:
+        return document
     action = "documents.document.generated" if case is not None else "documents.report.generated"
     record(actor=actor, action=action, obj=document,
            changes={"case": case.pk if case else None, "org": org.pk, "period": period, "doc_type": spec.code,

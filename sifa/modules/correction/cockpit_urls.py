@@ -1,7 +1,13 @@
-"""URL patterns of this part (being built); composed in urls.py."""
+"""矫正驾驶舱 routes (namespace ``correction``, mounted at /correction/)."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.urls import path
 
-urlpatterns: list[Any] = []
+from sifa.modules.correction import cockpit_views as views
+
+urlpatterns = [
+    path("cockpit/", views.home, name="cockpit"),
+    path("cockpit/org/<int:pk>/", views.org_page, name="cockpit_org"),
+    path("cockpit/org/<int:pk>/export.xlsx", views.export, name="cockpit_export"),
+]

@@ -45,6 +45,12 @@ from sifa.modules.correction.choices import (
     TeamRole,
     TransferStatus,
 )
+from sifa.modules.correction.sanction_choices import (
+    ArrestStatus,
+    CommutationStatus,
+    ProposalKind,
+    ProposalStatus,
+)
 
 
 class SubjectQuerySet(ScopedQuerySet["CorrectionSubject"]):
@@ -450,6 +456,8 @@ class FieldReport(models.Model):
     captured_at = models.DateTimeField("拍摄（采集）时间", null=True, blank=True)
     received_at = models.DateTimeField("接收时间", default=timezone.now)
     ledger_seq = models.BigIntegerField("存证序号", null=True, blank=True)
+    location_nonce = models.CharField("定位承诺随机数", max_length=32, blank=True,
+                                      help_text="账本只存定位的承诺值 SM3(随机数|纬度|经度|精度)，不存坐标（PI-03 行踪信息）")
     categories = models.JSONField("分类", default=list, blank=True)
     classification = models.JSONField("分类依据", default=list, blank=True)
     status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.RECEIVED)
@@ -505,6 +513,13 @@ class Sanction(models.Model):
     document = models.ForeignKey("documents.GeneratedDocument", models.SET_NULL, null=True, blank=True, related_name="+",
                                  verbose_name="文书")
     evidence = models.ManyToManyField("attachments.Attachment", blank=True, related_name="+", verbose_name="证据")
+    # added by the sanctions part (migration 0002): facts it was proposed on, the decision note, the addressee
+    occurred_on = models.DateField("违规（表现）发生日期", null=True, blank=True,
+                                   help_text="认定“仍不改正”“再次违规”时以此日期排序（CC-17.5、CC-25(2)4）")
+    basis = models.JSONField("认定依据", default=dict, blank=True,
+                             help_text="提出时核验情形的计算：报到期限、迟到天数、档次、此前训诫等（CC-16、CC-17）")
+    recipient = models.CharField("受文机关", max_length=128, blank=True, help_text="提请治安管理处罚：公安机关名称（CC-18）")
+    decision_note = models.TextField("决定（不予决定）意见", blank=True)
 
     objects = CaseChildQuerySet.as_manager()
 
@@ -515,3 +530,89 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.ground}"
+
+
+# ---------------------------------------------------------------- part "sanctions" (additive)
+# Added by the sanctions part (migration 0002_sanctions_proposals): the facts a sanction was proposed on,
+# the county agency's decision note, and the court-facing proposals (撤销缓刑/假释、收监执行 with an
+# optional arrest request; 减刑建议). Choices live in sanction_choices.py.
+
+
+class RevocationProposal(models.Model):
+    """提请撤销缓刑、假释 (CC-25…CC-27, CC-29) or 提请收监执行 (CC-30), with an optional 提请逮捕 (CC-28).
+
+    Sent by the county agency to the court (or 决定机关) with a 建议书 and an evidence package; copied
+    to the 人民检察院 (CC-27). ``court_received_at``: when the court received it — the 四十八小时 of the
+    arrest decision run from this time (CC-28), the 三十日 of the ruling from its day (CC-29 / CC-30).
+    ``credited_custody_days``: custody after arrest credited 1:1 when revoked (CC-29, C-42a).
+    """
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="revocation_proposals",
+                                        verbose_name="社区矫正案件")
+    kind = models.CharField("类型", max_length=16, choices=ProposalKind.choices)
+    grounds = models.JSONField("提请事由", default=list, help_text="情形编码，如 CC-25(2)4")
+    facts = models.TextField("事实和理由")
+    court = models.CharField("受理法院（决定机关）", max_length=128)
+    court_received_at = models.DateTimeField("法院（决定机关）收到建议书时间")
+    procuratorate = models.CharField("抄送人民检察院", max_length=128)
+    procuratorate_copied_on = models.DateField("抄送日期")
+    status = models.CharField("状态", max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    arrest_requested = models.BooleanField("同时提请逮捕", default=False)
+    arrest_reason = models.TextField("提请逮捕理由", blank=True, help_text="可能逃跑或者可能发生社会危险（CC-28）")
+    arrest_decision_due = models.DateTimeField("逮捕决定期限", null=True, blank=True)
+    arrest_status = models.CharField("逮捕", max_length=16, choices=ArrestStatus.choices, default=ArrestStatus.NONE)
+    arrested_on = models.DateField("逮捕日期", null=True, blank=True)
+    released_on = models.DateField("释放日期", null=True, blank=True)
+    ruling_date = models.DateField("裁定（决定）日期", null=True, blank=True)
+    ruling_number = models.CharField("裁定（决定）书文号", max_length=64, blank=True)
+    credited_custody_days = models.PositiveIntegerField("折抵刑期的羁押天数", null=True, blank=True)
+    outcome_note = models.TextField("结果说明", blank=True)
+    document = models.ForeignKey("documents.GeneratedDocument", models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name="建议书")
+    arrest_document = models.ForeignKey("documents.GeneratedDocument", models.SET_NULL, null=True, blank=True,
+                                        related_name="+", verbose_name="提请逮捕建议书")
+    evidence = models.ManyToManyField("attachments.Attachment", blank=True, related_name="+", verbose_name="证据材料")
+    proposed_by = models.CharField("提请人", max_length=150)
+    proposed_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "撤销（收监）建议"
+        verbose_name_plural = "撤销（收监）建议"
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.court}"
+
+
+class CommutationProposal(models.Model):
+    """减刑建议 for a 社区矫正对象 (CC-23): to the 中级以上人民法院 of the 执行地, copied to the 检察院; the
+    court rules within 三十日 of receipt (deadline "commutation_ruling", rule CC-23; C-47)."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="commutation_proposals",
+                                        verbose_name="社区矫正案件")
+    facts = models.TextField("减刑事实和理由")
+    proposed_reduction = models.CharField("建议减刑幅度", max_length=64)
+    court = models.CharField("受理法院", max_length=128)
+    court_received_on = models.DateField("法院收到建议书日期")
+    procuratorate = models.CharField("抄送人民检察院", max_length=128)
+    status = models.CharField("状态", max_length=16, choices=CommutationStatus.choices,
+                              default=CommutationStatus.PENDING)
+    ruling_date = models.DateField("裁定日期", null=True, blank=True)
+    ruling_number = models.CharField("裁定书文号", max_length=64, blank=True)
+    granted_reduction = models.CharField("裁定减刑幅度", max_length=64, blank=True)
+    document = models.ForeignKey("documents.GeneratedDocument", models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name="减刑建议书")
+    proposed_by = models.CharField("提请人", max_length=150)
+    proposed_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "减刑建议"
+        verbose_name_plural = "减刑建议"
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"减刑建议 {self.court}"

@@ -154,7 +154,7 @@ CORRECTION_WORKFLOW = Workflow(
 
 CORRECTION_CASE = CaseType(
     code=CORRECTION, label="社区矫正", number_word="矫", workflow=CORRECTION_WORKFLOW,
-    open_roles=STAFF,
+    open_roles=STAFF, page="correction:subject_detail", module_label="社区矫正",
 )
 
 
@@ -182,4 +182,5 @@ ASSESSMENT_WORKFLOW = Workflow(
 
 ASSESSMENT_CASE = CaseType(
     code=ASSESSMENT, label="调查评估", number_word="矫评", workflow=ASSESSMENT_WORKFLOW, open_roles=STAFF,
+    page="correction:assessment_detail", module_label="社区矫正·调查评估",
 )
