@@ -222,6 +222,11 @@ SIFA_MAP_SERVICE_TAGS = env_list("SIFA_MAP_SERVICE_TAGS", [
 # 法律明白人 yearly points rule (sifa/modules/liaisons, docs/modules/liaisons.md): a JSON file replacing the
 # shipped data/assessment.json (empty = the shipped default).
 SIFA_LIAISON_RULES_FILE = env_str("SIFA_LIAISON_RULES_FILE", "")
+# 社区矫正 (sifa/modules/correction, docs/modules/correction.md): a TOML file overriding keys of the shipped
+# data/config.toml ([NV] values; empty = the shipped defaults), and how many weeks ahead the worker keeps
+# supervision tasks generated.
+SIFA_CORRECTION_CONFIG = env_str("SIFA_CORRECTION_CONFIG", "")
+SIFA_CORRECTION_TASK_WEEKS = max(1, env_int("SIFA_CORRECTION_TASK_WEEKS", 4))
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -37,6 +37,15 @@ def case_for(actor: Actor, pk: int) -> Case:
     return case
 
 
+def case_in_scope(actor: Actor, pk: int) -> Case:
+    """Any case in the actor's scope, module-managed types included (404 otherwise).
+
+    For the cards a module's own case page shows as well (文书, 证据材料, 案件码): they write through
+    their own engines and never move the case, so they serve every case type.
+    """
+    return get_visible_or_404(Case, actor, pk=pk)
+
+
 def module_page_of(actor: Actor, pk: int) -> str | None:
     """The module's own page of a module-managed case in scope (for the core detail URL to redirect to)."""
     from django.urls import reverse

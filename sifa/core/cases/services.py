@@ -224,7 +224,10 @@ def _apply(*, actor: Actor, case: Case, transition: str,
     )
     if step.key:
         _log_key_transition(locked, logged)
-    if step.stops:
+    if workflow.state(step.target).terminal:  # a closed case keeps no running deadline
+        CaseDeadline.objects.filter(case=locked, status=DeadlineStatus.RUNNING).update(
+            status=DeadlineStatus.STOPPED, stopped_at=now)
+    elif step.stops:
         CaseDeadline.objects.filter(case=locked, key__in=step.stops, status=DeadlineStatus.RUNNING).update(
             status=DeadlineStatus.STOPPED, stopped_at=now)
     _start_deadlines(locked, step, payload, workflow)

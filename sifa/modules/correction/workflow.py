@@ -83,6 +83,20 @@ def _term_ended(case: Case, actor: Actor, data: Mapping[str, Any]) -> str | None
     return None
 
 
+def _end_monitoring(case_id: int) -> None:
+    """After a case ends (解除, 撤销, 收监, 死亡): an electronic monitoring period still running ends with it
+    (CC-19: remove when no longer needed), and the overlay flag clears. Runs after the step commits."""
+    from sifa.modules.correction.choices import MonitoringStatus
+    from sifa.modules.correction.models import CorrectionCase, ElectronicMonitoring
+
+    day = timezone.localdate()
+    ElectronicMonitoring.objects.filter(correction_case_id=case_id, status=MonitoringStatus.ACTIVE).update(
+        status=MonitoringStatus.ENDED, removed_on=day, removal_reason="社区矫正已解除或终止")
+    CorrectionCase.objects.filter(pk=case_id, em_active=True).update(em_active=False)
+
+
+ENDS = (_end_monitoring,)
+
 CORRECTION_WORKFLOW = Workflow(
     code=CORRECTION,
     label="社区矫正",
@@ -127,20 +141,20 @@ CORRECTION_WORKFLOW = Workflow(
                    key=True),
         Transition("revoke", "人民法院裁定撤销", ("revocation_proposed",), "revoked", roles=AGENCY,
                    required_fields=("ruling_date", "ruling_number"), stops=("ruling", "arrest_decision", "custody", "term"),
-                   key=True),
+                   key=True, effects=ENDS),
         Transition("recommit", "决定收监执行", ("recommitment_proposed",), "recommitted", roles=AGENCY,
-                   required_fields=("decision_date", "decision_number"), stops=("recommit_decision", "term"), key=True),
+                   required_fields=("decision_date", "decision_number"), stops=("recommit_decision", "term"), key=True, effects=ENDS),
         Transition("reject_proposal", "裁定（决定）不予撤销、收监", ("revocation_proposed", "recommitment_proposed"),
                    "under_correction", roles=AGENCY, required_fields=("ruling_date",),
                    stops=("ruling", "recommit_decision", "arrest_decision", "custody"), key=True),
         Transition("discharge", "解除社区矫正", ("under_correction",), "discharged", roles=AGENCY, guard=_term_ended,
-                   required_fields=("discharged_on", "reason"), stops=("term",), key=True),
+                   required_fields=("discharged_on", "reason"), stops=("term",), key=True, effects=ENDS),
         Transition("record_death", "死亡（终止）", ("decided", "notified", "awaiting_report", "in_transfer", "received",
                                                  "under_correction", "lost_contact", "revocation_proposed",
                                                  "recommitment_proposed"),
                    "deceased", roles=STAFF, required_fields=("died_on",),
                    stops=("notice", "documents", "report", "transfer", "ruling", "recommit_decision", "arrest_decision",
-                          "custody", "term"), key=True),
+                          "custody", "term"), key=True, effects=ENDS),
     ),
     field_labels={
         "documents_received_on": "收到法律文书日期", "received_on": "报到（接收）日期", "announced_on": "宣告日期",

@@ -215,3 +215,14 @@ def test_key_transitions_go_into_the_evidence_ledger_and_others_do_not():
     assert (entry.type, entry.case_id) == ("case.transition", case.pk)
     assert entry.metadata["transition"] == "accept" and entry.metadata["to"] == "accepted"
     assert entry.metadata["record"] == log.pk and entry.metadata["case_number"] == case.number
+
+
+def test_a_terminal_state_stops_every_running_deadline():
+    # given an accepted case with its two deadlines running (withdraw stops none by name)
+    case = open_case(actor=actor_for("county"), case_type="test_case", title="撤回的申请")
+    transition_case(actor=actor_for("county"), case=case, transition="accept",
+                    data={"received_on": "2025-09-28", "accepted_on": "2025-10-09"})
+    # when it is withdrawn (terminal)
+    transition_case(actor=actor_for("county"), case=case, transition="withdraw", data={"reason": "申请人撤回"})
+    # then no deadline of the closed case keeps running
+    assert set(case.deadlines.values_list("status", flat=True)) == {"stopped"}

@@ -16,7 +16,7 @@ from sifa.modules.correction.tests.factories import make_correction
 from sifa.modules.correction.tests.lifecycle_factories import intake_args
 from sifa.modules.correction.workflow import ASSESSMENT_WORKFLOW, CORRECTION_WORKFLOW
 
-DOC = Path(__file__).resolve().parents[4] / "docs" / "modules" / "correction" / "lifecycle.md"
+DOC = Path(__file__).resolve().parents[4] / "docs" / "modules" / "correction.md"
 
 
 @pytest.mark.django_db

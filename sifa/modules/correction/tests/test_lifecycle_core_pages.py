@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from sifa.core.testing import client_for
 from sifa.modules.correction.tests.factories import make_correction
 
@@ -49,3 +51,26 @@ def test_core_api_refuses_to_open_or_move_a_correction_case(db: Any) -> None:
     assert opened.status_code == 400 and "社区矫正" in opened.json()["detail"]
     detail.case.refresh_from_db()
     assert detail.case.state == "under_correction"
+
+
+def test_the_core_cards_on_the_subject_page_serve_a_correction_case(db: Any) -> None:
+    """The 文书, 证据材料 and 案件码 cards the subject page shows write through their own engines and
+    never move the case, so their endpoints take a correction case in scope (and 404 outside it)."""
+    # given
+    from sifa.core.attachments.tests.factories import png_bytes
+    from sifa.core.documents.models import GeneratedDocument
+
+    detail = make_correction(state="under_correction")
+    client = client_for("corr")
+    upload = SimpleUploadedFile("走访记录.png", png_bytes(tag="core-cards"), content_type="image/png")
+    # when
+    qr = client.get(f"/casecodes/cases/{detail.pk}/qr.svg")
+    outside = client_for("office2").get(f"/casecodes/cases/{detail.pk}/qr.svg")
+    uploaded = client.post(f"/attachments/cases/{detail.pk}/upload/", {"file": upload, "kind": "evidence"})
+    made = client.post(f"/documents/cases/{detail.pk}/generate/", {"doc_type": "case_summary"})
+    # then
+    assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
+    assert outside.status_code == 404
+    assert uploaded.status_code == 302 and detail.case.attachments.filter(name="走访记录.png").exists()
+    assert made.status_code == 302
+    assert GeneratedDocument.objects.filter(case=detail.case, doc_type="case_summary").exists()

@@ -402,3 +402,27 @@ def test_assessment_outside_scope_is_not_found() -> None:
     assessment = make_assessment(office_of("office1"))
     with pytest.raises(NotFound):
         services.move_assessment(actor=actor_for("office2"), assessment=assessment, transition="start_investigation")
+
+
+def test_an_ended_case_stops_every_deadline_and_ends_monitoring(django_capture_on_commit_callbacks: Any) -> None:
+    """A closed case keeps no running deadline (cases engine) and its electronic monitoring ends with it (CC-19)."""
+    from sifa.core.cases.models import CaseDeadline
+    from sifa.core.cases.services import start_deadline
+    from sifa.modules.correction.choices import MonitoringStatus
+    from sifa.modules.correction.tests.movement_factories import make_monitoring
+
+    # given a subject under electronic monitoring with the CC-19 and a 减刑 ruling deadline running
+    detail = make_correction(state="under_correction", em_active=True)
+    monitoring = make_monitoring(detail, start=datetime.date(2026, 1, 5), end=datetime.date(2026, 4, 5),
+                                 status=MonitoringStatus.ACTIVE)
+    start_deadline(case=detail.case, key="monitoring", rule="CC-19", start=datetime.date(2026, 1, 5))
+    start_deadline(case=detail.case, key="commutation_ruling", rule="CC-23", start=datetime.date(2026, 1, 5))
+    # when the subject dies (终止, CC-33)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.take_step(actor=actor_for("office1"), detail=detail, transition="record_death",
+                           data={"died_on": "2026-02-01"})
+    # then nothing keeps running and the monitoring period is ended
+    assert not CaseDeadline.objects.filter(case_id=detail.pk, status="running").exists()
+    monitoring.refresh_from_db()
+    assert monitoring.status == MonitoringStatus.ENDED and monitoring.removed_on is not None
+    assert not CorrectionCase.objects.get(pk=detail.pk).em_active
