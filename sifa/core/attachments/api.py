@@ -15,7 +15,7 @@ from sifa.core.attachments import selectors, services
 from sifa.core.attachments.filetypes import label_of
 from sifa.core.attachments.models import Attachment, AttachmentKind
 from sifa.core.attachments.views import content_response
-from sifa.core.cases.selectors import case_for
+from sifa.core.cases.selectors import case_in_scope
 
 router = Router(tags=["证据材料"])
 case_router = Router(tags=["证据材料"])
@@ -63,7 +63,7 @@ class AttachmentOut(Schema):
 @case_router.get("", response=list[AttachmentOut], summary="案件的证据材料列表")
 def list_case_attachments(request: HttpRequest, case_id: Path[int]) -> Any:
     actor = actor_of(request)
-    return list(selectors.attachments_of_case(actor, case_for(actor, case_id)))
+    return list(selectors.attachments_of_case(actor, case_in_scope(actor, case_id)))
 
 
 @case_router.post("", response={201: AttachmentOut},
@@ -77,7 +77,7 @@ def upload_case_attachment(
 ) -> Status[Attachment]:
     actor = actor_of(request)
     actor.require("attachments.upload")
-    case = case_for(actor, case_id)
+    case = case_in_scope(actor, case_id)
     attachment = services.upload_attachment(actor=actor, case=case, file=file, kind=kind, note=note)
     return Status(201, attachment)
 

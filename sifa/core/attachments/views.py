@@ -16,7 +16,7 @@ from sifa.core.attachments.filetypes import ALLOWED_TYPES, accept_attribute, all
 from sifa.core.attachments.models import Attachment, AttachmentKind
 from sifa.core.attachments.store import open_file, open_thumbnail, upload_limit
 from sifa.core.cases.models import Case
-from sifa.core.cases.selectors import case_for
+from sifa.core.cases.selectors import case_in_scope, module_page_of
 from sifa.core.cases.views import case_detail
 from sifa.core.errors import NotFound, SifaError, ValidationFailed
 from sifa.core.ui.decorators import require_perm
@@ -53,7 +53,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload one file to a case (form fields file, kind, note); back to the case page with a message,
     or the case page again with the error in the card."""
     actor = _actor(request)
-    case = case_for(actor, pk)
+    case = case_in_scope(actor, pk)
     files = request.FILES.getlist("file")
     kind = request.POST.get("kind", AttachmentKind.EVIDENCE)
     note = request.POST.get("note", "")
@@ -63,6 +63,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         attachment = services.upload_attachment(actor=actor, case=case, file=files[0] if files else None,
                                                 kind=kind, note=note)
     except SifaError as exc:
+        if module_page_of(actor, pk):  # a module's own case page: back there with the error as a message
+            messages.error(request, f"未能上传：{exc.message}")
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#attachments")
         setattr(request, _ERROR_ATTR, exc)
         setattr(request, _POSTED_ATTR, {"kind": kind, "note": note})
         response = case_detail(request, pk)

@@ -21,7 +21,7 @@ from sifa.core.casecodes import evidence, selectors, services
 from sifa.core.casecodes.choices import GrantUse
 from sifa.core.casecodes.models import AccessGrant
 from sifa.core.casecodes.views import DEFAULT_DAYS, package_response, state_label
-from sifa.core.cases.selectors import case_for
+from sifa.core.cases.selectors import case_in_scope
 from sifa.core.ledger.entries import format_time
 from sifa.core.orgs.scope import get_visible_or_404
 
@@ -118,14 +118,14 @@ def _grant_access(request: HttpRequest, case_id: int) -> selectors.ReviewAccess:
 def list_grants(request: HttpRequest, case_id: int):  # type: ignore[no-untyped-def]
     actor = actor_of(request)
     actor.require(services.MANAGE)
-    return selectors.grants_for_case(case_for(actor, case_id))
+    return selectors.grants_for_case(case_in_scope(actor, case_id))
 
 
 @router.post("/cases/{case_id}/grants", response={201: GrantIssuedOut}, summary="签发查阅授权（链接与访问码仅返回一次）")
 def issue_grant(request: HttpRequest, case_id: int, payload: GrantIn) -> Status[dict[str, object]]:
     actor = actor_of(request)
     actor.require(services.MANAGE)
-    case = case_for(actor, case_id)
+    case = case_in_scope(actor, case_id)
     grantee = services.grantee_by_username(payload.grantee) if payload.grantee is not None else None
     expires_at = payload.expires_at or datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=DEFAULT_DAYS)
     issued = services.issue_grant(actor=actor, case=case, expires_at=expires_at, grantee=grantee, note=payload.note)

@@ -27,7 +27,7 @@ from sifa.core.casecodes.choices import STATE_BADGE, GrantUse
 from sifa.core.casecodes.models import AccessGrant
 from sifa.core.casecodes.selectors import SESSION_GRANTS, ReviewAccess
 from sifa.core.cases.models import Case
-from sifa.core.cases.selectors import case_for
+from sifa.core.cases.selectors import case_in_scope
 from sifa.core.cases.services import case_type_of
 from sifa.core.cases.workflow import WorkflowSpecError
 from sifa.core.errors import NotFound, SifaError, ValidationFailed
@@ -85,7 +85,7 @@ def case_panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
 @login_required
 @require_GET
 def qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_for(_actor(request), pk)
+    case = case_in_scope(_actor(request), pk)
     response = HttpResponse(links.qr_svg(case), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -95,7 +95,7 @@ def qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def qr_png(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR as a PNG download, for printing on paper documents."""
-    case = case_for(_actor(request), pk)
+    case = case_in_scope(_actor(request), pk)
     response = HttpResponse(links.qr_png(case), content_type="image/png")
     response["Content-Disposition"] = content_disposition_header(True, f"案件码-{case.number}.png") or ""
     response["X-Content-Type-Options"] = "nosniff"
@@ -122,7 +122,7 @@ def grant_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a grant from the card's form (kind=user|link, grantee, expires_at, note); the link and
     the access code are shown on the answer page, once."""
     actor = _actor(request)
-    case = case_for(actor, pk)
+    case = case_in_scope(actor, pk)
     posted = request.POST
     try:
         grantee = services.grantee_by_username(posted.get("grantee", "")) if posted.get("kind") == "user" else None

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from sifa.core import registry
 from sifa.core.api import PagePagination, actor_of
-from sifa.core.cases.selectors import case_for
+from sifa.core.cases.selectors import case_in_scope
 from sifa.core.documents import selectors, services
 from sifa.core.documents.models import DocumentTemplate, GeneratedDocument
 from sifa.core.documents.selectors import TemplateOverview
@@ -107,14 +107,14 @@ def _overview_out(o: TemplateOverview) -> dict[str, Any]:
 @case_router.get("", response=list[DocumentOut], summary="案件的文书列表")
 def list_case_documents(request: HttpRequest, case_id: Path[int]) -> Any:
     actor = actor_of(request)
-    return list(selectors.documents_of_case(actor, case_for(actor, case_id)))
+    return list(selectors.documents_of_case(actor, case_in_scope(actor, case_id)))
 
 
 @case_router.post("", response={201: DocumentOut}, summary="制作文书（填充模板、编号、存证）")
 def generate_case_document(request: HttpRequest, case_id: Path[int], payload: DocumentIn) -> Status[GeneratedDocument]:
     actor = actor_of(request)
     actor.require("documents.generate")
-    case = case_for(actor, case_id)
+    case = case_in_scope(actor, case_id)
     document = services.generate_document(actor=actor, case=case, doc_type=payload.doc_type, extra=payload.extra)
     return Status(201, document)
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sifa.core.cases.models import Case
-from sifa.core.cases.selectors import case_for
+from sifa.core.cases.selectors import case_in_scope
 from sifa.core.documents import pdf, rendering, selectors, services
 from sifa.core.documents.models import BUILT_IN_VERSION
 from sifa.core.errors import SifaError, ValidationFailed
@@ -41,7 +41,7 @@ def case_panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
 @require_perm("documents.generate")
 def generate(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    case = case_for(actor, pk)
+    case = case_in_scope(actor, pk)
     extra = {k[len("extra_"):]: v for k, v in request.POST.dict().items() if k.startswith("extra_") and v.strip()}
     try:
         document = services.generate_document(actor=actor, case=case, doc_type=request.POST.get("doc_type", ""),
