@@ -60,7 +60,8 @@ class Registry(Generic[T]):
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """A module's entry in the side menu. ``permission`` hides it from roles without it."""
+    """A module's entry in the main menu. ``permission`` hides it from roles without it. Entries with the same
+    ``group`` (e.g. "社区矫正") share one drop-down, placed where its first entry (by ``order``) would be."""
 
     key: str
     label: str
@@ -68,6 +69,7 @@ class MenuEntry:
     icon: str = ""
     permission: str | None = None
     order: int = 100
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,24 @@ class E2E:
             self.page.click(selector)
         return navigation.value
 
+    def menu(self, label: str) -> Any:
+        """Open the main-menu entry ``label`` as a user would: the phone's menu button when the menu is
+        collapsed, the drop-down of its group when it is in one; returns the next page's response."""
+        page = self.page
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+            toggler.click()
+            page.locator("#sifa-menu.show:not(.collapsing)").wait_for()
+        exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+        link = page.locator("#sifa-menu a:not(.dropdown-toggle)", has_text=exact).first
+        dropdown = page.locator("#sifa-menu .dropdown", has=page.locator("a.dropdown-item", has_text=exact))
+        if dropdown.count() and not link.is_visible():
+            dropdown.locator(".dropdown-toggle").click()
+            link.wait_for(state="visible")
+        with page.expect_navigation() as navigation:
+            link.click()
+        return navigation.value
+
     def login(self, username: str, password: str = DEMO_PASSWORD, *, shot: str | None = None) -> None:
         """Sign in through the login page; ``admin`` also passes the TOTP step."""
         page = self.page

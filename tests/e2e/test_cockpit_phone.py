@@ -32,9 +32,7 @@ def test_the_county_sees_a_new_log_in_its_cockpit_and_drills_down(e2e_phone: E2E
     e2e.login("county")
 
     # 驾驶舱 from the menu: this month's figures of the county
-    page.click(".navbar-toggler")
-    page.locator("#sifa-menu.show:not(.collapsing)").wait_for()
-    e2e.submit('#sifa-menu a:has-text("驾驶舱")')
+    e2e.menu("驾驶舱")
     assert page.url.endswith("/cockpit/")
     assert county.name in page.locator(".page-title").inner_text()
     before = _kpi(page, "total")

@@ -9,7 +9,7 @@ from tests.e2e.conftest import E2E
 def test_calculator_with_a_rule_and_a_bare_period(e2e: E2E) -> None:
     page = e2e.page
     e2e.login("office1")
-    e2e.submit('#sifa-menu a:has-text("期限计算")')
+    e2e.menu("期限计算")
     assert page.locator(".page-title").inner_text().strip() == "期限计算器"
     # a rule: AR-11 from the make-up Sunday before National Day
     page.select_option("#id_rule", "AR-11")

@@ -70,7 +70,7 @@ def test_evidence_document_grant_review_and_offline_verification(e2e: E2E, tmp_p
 
     # the reviewer finds the case among the grants and sees every item verified
     e2e.login("reviewer")
-    e2e.submit('#sifa-menu a:has-text("授权查阅")')
+    e2e.menu("授权查阅")
     e2e.submit(f'#my-grants a:has-text("{case.number}")')
     items = page.locator("#review-items [data-attachment]")
     assert items.count() == Attachment.objects.filter(case=case).count() >= 2

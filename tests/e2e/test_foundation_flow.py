@@ -48,7 +48,7 @@ def test_admin_foundation_flow(e2e: E2E) -> None:
     e2e.shot("home", phone=True)
 
     # 机构: drill down province → city → county → 司法所.
-    e2e.submit('#sifa-menu a:has-text("机构")')
+    e2e.menu("机构")
     province = Org.objects.get(name="浙江省司法厅")
     hangzhou = Org.objects.get(name="杭州市司法局")
     fuyang = Org.objects.get(name="杭州市富阳区司法局")
@@ -99,7 +99,7 @@ def test_admin_foundation_flow(e2e: E2E) -> None:
     e2e.shot("person-detail-revealed", phone=True)
 
     # 审计日志 shows the reveal.
-    e2e.submit('#sifa-menu a:has-text("审计日志")')
+    e2e.menu("审计日志")
     row = page.locator('tr[data-action="persons.person.id_number_revealed"]')
     assert row.count() == 1
     assert person.name in row.inner_text()

@@ -20,8 +20,7 @@ def test_office_staff_log_the_day_on_a_phone(e2e_phone: E2E) -> None:
 
     # the menu entry 工作日志 opens today's grid
     e2e.goto("/")
-    page.click(".navbar-toggler")
-    page.get_by_role("link", name="工作日志", exact=True).click()
+    e2e.menu("工作日志")
     page.wait_for_url("**/office/log/")
     assert page.locator("#count-mediation").input_value() == "0"
     e2e.no_horizontal_overflow()

@@ -24,6 +24,6 @@ class CaseCodesConfig(AppConfig):
             column="side", order=5))
         # No permission: external reviewers' role has none, and staff may be grantees too (复议机构).
         registry.menu.register("casecodes", MenuEntry("casecodes", "授权查阅", "casecodes:my_grants", icon="key",
-                                                      order=32))
+                                                      order=32, group="工具"))
         # Paths are absolute in the router (/cases/{case_id}/grants, /grants/{grant_id}/revoke …).
         registry.api_routers.register("", router)

@@ -24,7 +24,7 @@ class DeadlinesConfig(AppConfig):
         registry.register_permission("deadlines.calendar.manage", "载入节假日安排")
         registry.register_audit_action("deadlines.calendar.loaded", "载入节假日安排")
         registry.menu.register("deadlines", MenuEntry("deadlines", "期限计算", "deadlines:calculator", icon="calendar",
-                                                      order=30))
+                                                      order=30, group="工具"))
         registry.api_routers.register("/deadlines", router)
         # The shipped years (RULES.md Appendix A) are created after migrate, and again after a test flush.
         post_migrate.connect(_sync_calendar, sender=self)

@@ -25,9 +25,9 @@ class DocumentsConfig(AppConfig):
             key="documents", label="文书", template="documents/_case_panel.html", context=case_panel_context,
             column="side", order=10))
         registry.menu.register("org_documents", MenuEntry("org_documents", "报表文书", "documents:org_list",
-                                                          icon="files", order=60))
+                                                          icon="files", order=60, group="工具"))
         registry.menu.register("documents", MenuEntry("documents", "文书模板", "documents:templates", icon="file-text",
-                                                      permission="documents.templates.manage", order=85))
+                                                      permission="documents.templates.manage", order=85, group="工具"))
         # A core type any case can use, so every module can produce at least one document.
         registry.document_types.register("case_summary", DocumentType(
             code="case_summary", label="案件办理情况说明", template="sifa.core.documents:data/case_summary.docx",

@@ -21,5 +21,5 @@ class ScoringConfig(AppConfig):
         registry.register_audit_action("scoring.adjustment.made", "人工调整考核得分")
         registry.register_audit_action("scoring.ranking.exported", "导出考核排名", personal_data=True)
         registry.menu.register("scoring", MenuEntry("scoring", "考核评分", "scoring:scheme_list", icon="chart-bar",
-                                                    permission="scoring.view", order=40))
+                                                    permission="scoring.view", order=40, group="工具"))
         registry.api_routers.register("/scoring", router)

@@ -17,6 +17,6 @@ class TasksConfig(AppConfig):
         registry.register_permission("tasks.manage", "重试后台任务")
         registry.register_audit_action("tasks.task.retried", "重试后台任务")
         registry.menu.register("tasks", MenuEntry("tasks", "后台任务", "tasks:list", icon="clock",
-                                                  permission="tasks.view", order=85))
+                                                  permission="tasks.view", order=85, group="系统管理"))
         registry.api_routers.register("/tasks", router)
         registry.periodic_jobs.register(CLEANUP.name, CLEANUP)

@@ -83,6 +83,6 @@ def register() -> None:
 
     registry.register_audit_action(EXPORT_ACTION, "导出矫正驾驶舱统计表")
     registry.menu.register("correction_cockpit", MenuEntry("correction_cockpit", "矫正驾驶舱", "correction:cockpit",
-                                                           icon="dashboard", permission=PERMISSION, order=41))
+                                                           icon="dashboard", permission=PERMISSION, order=41, group="社区矫正"))
     registry.api_routers.register("/correction/cockpit", router)
     registry.demo_generators.register("correction", generate_correction)

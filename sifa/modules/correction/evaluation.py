@@ -167,7 +167,7 @@ def register() -> None:
     registry.register_audit_action("correction.evaluations.exported", "导出社区矫正对象月度考核结果", personal_data=True)
     registry.menu.register("correction_evaluation", MenuEntry(
         "correction_evaluation", "矫正对象月度考核", "correction:evaluation_list", icon="chart-bar",
-        permission="correction.view", order=63))
+        permission="correction.view", order=63, group="社区矫正"))
     registry.api_routers.register("/correction/movement/evaluations", router)
     registry.periodic_jobs.register(MONTHLY.name, MONTHLY)
     registry.demo_generators.register("correction.evaluation", demo_scheme)

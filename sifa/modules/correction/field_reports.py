@@ -66,10 +66,10 @@ def register() -> None:
     registry.api_routers.register("/correction/field-reports", router)
     registry.menu.register("correction_field_report", MenuEntry(
         "correction_field_report", "现场报告", "correction:field_report_new", icon="camera",
-        permission="correction.field_report", order=62))
+        permission="correction.field_report", order=62, group="社区矫正"))
     registry.menu.register("correction_suggestions", MenuEntry(
         "correction_suggestions", "矫正建议", "correction:suggestion_queue", icon="bulb",
-        permission="correction.view", order=63))
+        permission="correction.view", order=63, group="社区矫正"))
     panels.register(panels.SubjectPanel(
         key="field_reports", label="现场报告", template="correction/reports/_subject_card.html",
         context=_card_context, column="side", order=60, permission="correction.view"))

@@ -181,10 +181,10 @@ def register() -> None:
     for name, label, personal in AUDIT_ACTIONS:
         registry.register_audit_action(name, label, personal_data=personal)
     registry.menu.register("correction", MenuEntry("correction", "社区矫正", "correction:subject_list", icon="shield",
-                                                   permission="correction.view", order=30))
+                                                   permission="correction.view", order=30, group="社区矫正"))
     registry.menu.register("correction_assessments", MenuEntry(
         "correction_assessments", "调查评估", "correction:assessment_list", icon="clipboard-check",
-        permission="correction.view", order=31))
+        permission="correction.view", order=31, group="社区矫正"))
     registry.api_routers.register("/correction", router)
     registry.document_types.register(services.DISCHARGE_CERTIFICATE, DocumentType(
         code=services.DISCHARGE_CERTIFICATE, label="解除社区矫正证明书",

@@ -91,7 +91,7 @@ def register() -> None:
         registry.register_audit_action(name, label)
     registry.menu.register("correction_movement", MenuEntry(
         "correction_movement", "外出与定位审批", "correction:movement_home", icon="route",
-        permission="correction.view", order=62))
+        permission="correction.view", order=62, group="社区矫正"))
     registry.api_routers.register("/correction/movement", router)
     registry.alert_rules.register(LEAVE_OVERDUE.code, LEAVE_OVERDUE)
     registry.alert_rules.register(MONITORING_ENDING.code, MONITORING_ENDING)

@@ -119,7 +119,7 @@ def register() -> None:
         context=_panel_context, column="main", order=60, permission="correction.view"))
     registry.menu.register("correction_sanctions", MenuEntry(
         "correction_sanctions", "奖惩审批", "correction:sanction_queue", icon="gavel",
-        permission="correction.approve", order=63))
+        permission="correction.approve", order=63, group="社区矫正"))
     registry.api_routers.register("/correction/sanctions", router)
 
 

@@ -163,10 +163,10 @@ def register() -> None:
     for name, label, personal in AUDIT_ACTIONS:
         registry.register_audit_action(name, label, personal_data=personal)
     registry.menu.register("correction_tasks", MenuEntry("correction_tasks", "监管任务", "correction:supervision_tasks",
-                                                         icon="checklist", permission="correction.view", order=31))
+                                                         icon="checklist", permission="correction.view", order=31, group="社区矫正"))
     registry.menu.register("correction_plan_rules", MenuEntry(
         "correction_plan_rules", "矫正方案规则表", "correction:plan_rule_list", icon="adjustments",
-        permission="correction.rules.manage", order=38))
+        permission="correction.rules.manage", order=38, group="社区矫正"))
     registry.api_routers.register("/correction/supervision", router)
     registry.periodic_jobs.register(GENERATE_JOB.name, GENERATE_JOB)
     registry.periodic_jobs.register(MISSED_JOB.name, MISSED_JOB)

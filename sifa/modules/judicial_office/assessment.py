@@ -461,7 +461,7 @@ def register() -> None:
             key=spec.key, label=spec.label, subject_kind="org", unit=spec.unit, quantity_unit=spec.quantity_unit,
             collect=_collector(spec.key, spec.quantity_unit, spec.office_facts)))
     registry.menu.register("jo_assessment", MenuEntry("jo_assessment", "千分制考核", "jo_assessment:home",
-                                                      icon="trophy", permission="scoring.view", order=42))
+                                                      icon="trophy", permission="scoring.view", order=42, group="数字司法所"))
     from sifa.modules.judicial_office.assessment_api import router
 
     registry.api_routers.register("/office/assessment", router)

@@ -78,7 +78,7 @@ def register() -> None:
     registry.register_audit_action("judicial_office.plan_progress.refreshed", "统计规划完成进度")
     registry.register_audit_action("judicial_office.plan_progress.exported", "导出规划完成进度")
     registry.menu.register("jo_plans", MenuEntry("jo_plans", "工作规划", "jo_plans:list", icon="calendar-check",
-                                                 permission=VIEW, order=52))
+                                                 permission=VIEW, order=52, group="数字司法所"))
     registry.api_routers.register("/office/plans", router)
     registry.periodic_jobs.register(REFRESH.name, REFRESH)
     for rule in plan_alerts.RULES:

@@ -33,10 +33,10 @@ def register(app: AppConfig) -> None:
     ]:
         registry.register_audit_action(name, label, personal_data=personal)
     registry.menu.register("worklog", MenuEntry("worklog", "工作日志", "judicial_office:today", icon="notebook",
-                                                permission="judicial_office.worklog.write", order=20))
+                                                permission="judicial_office.worklog.write", order=20, group="数字司法所"))
     registry.menu.register("worklog_list", MenuEntry("worklog_list", "辖区工作日志", "judicial_office:log_list",
                                                      icon="list-check", permission="judicial_office.worklog.view",
-                                                     order=21))
+                                                     order=21, group="数字司法所"))
     registry.api_routers.register("/office/worklogs", router)
     registry.periodic_jobs.register(AUTO_PULL.name, AUTO_PULL)
     registry.demo_generators.register("judicial_office.worklogs", generate_work_logs)
