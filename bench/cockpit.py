@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sifa .venv/bin/python bench/cockpit.py
     .venv/bin/python bench/cockpit.py                    # SQLite (a file database; slower to load)
     options: --days 250  --runs 30  --keep (leave the database for a look; dropped by default)
+             --reuse (run again on the database a --keep run left: migrated, not reloaded)
 
 Creates a throw-away database (``sifa_bench_cockpit``), then:
 1. the org tree of ``sifa demo --scale province`` (all of 浙江省: 1,387 司法所) and its accounts, from
@@ -138,11 +139,18 @@ def load_work(days: list[datetime.date]) -> dict[str, int]:
         logs = cursor.rowcount
         for ddl in ("DROP TABLE bench_days", "DROP TABLE bench_items"):
             cursor.execute(ddl)
+    from sifa.modules.judicial_office.models import WorkMonthTotal, WorkOfficeDayTotal
+    from sifa.modules.judicial_office.services import rebuild_month_totals
+
+    with transaction.atomic():  # the month and office-day rollups, as the services keep them, from the rows above
+        months, office_days = rebuild_month_totals()
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # autocommit here: VACUUM sets the visibility map for index-only scans
-            cursor.execute(f"VACUUM ANALYZE {total_t}")
-            cursor.execute(f"VACUUM ANALYZE {log_t}")
+            for model in (WorkDailyTotal, WorkLog, WorkMonthTotal, WorkOfficeDayTotal):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
         cursor.execute("ANALYZE")
-    return {"totals": totals, "logs": logs, "seconds": round(time.perf_counter() - started)}
+    return {"totals": totals, "logs": logs, "months": months, "office_days": office_days,
+            "seconds": round(time.perf_counter() - started)}
 
 
 BARE_PG = """
@@ -287,22 +295,39 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=250)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the database a --keep run left (migrated, not reloaded); implies --keep")
     args = parser.parse_args()
+    args.keep = args.keep or args.reuse
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     test = settings.DATABASES["default"].setdefault("TEST", {})
     test["NAME"] = BENCH_DB if connection.vendor == "postgresql" else "/tmp/sifa_bench_cockpit.sqlite3"  # noqa: S108
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse, serialize=False)
     try:
         started = time.perf_counter()
-        load_orgs()
         from sifa.core.orgs.models import Org
+        from sifa.modules.judicial_office.models import WorkDailyTotal
 
-        days = working_days(args.days, timezone.localdate() - datetime.timedelta(days=1))
-        counts = load_work(days)
-        print(f"database: {connection.vendor}; orgs {Org.objects.count():,} "
-              f"(司法所 {Org.objects.filter(type='judicial_office').count():,}); {len(days)} working days "
-              f"{days[0]} … {days[-1]}; WorkDailyTotal {counts['totals']:,} rows, WorkLog {counts['logs']:,} rows "
-              f"(work data in {counts['seconds']} s, load {time.perf_counter() - started:.0f} s in all)")
+        if args.reuse and WorkDailyTotal.objects.exists():
+            from sifa.modules.judicial_office.models import WorkMonthTotal
+            from sifa.modules.judicial_office.services import rebuild_month_totals
+
+            if not WorkMonthTotal.objects.exists():  # a database kept before the month rollup existed
+                with transaction.atomic():
+                    rebuild_month_totals()
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            print(f"database: {connection.vendor}; reused (not reloaded); orgs {Org.objects.count():,}; "
+                  f"WorkDailyTotal {WorkDailyTotal.objects.count():,} rows")
+        else:
+            load_orgs()
+            days = working_days(args.days, timezone.localdate() - datetime.timedelta(days=1))
+            counts = load_work(days)
+            print(f"database: {connection.vendor}; orgs {Org.objects.count():,} "
+                  f"(司法所 {Org.objects.filter(type='judicial_office').count():,}); {len(days)} working days "
+                  f"{days[0]} … {days[-1]}; WorkDailyTotal {counts['totals']:,} rows (month rollup "
+                  f"{counts['months']:,}, office-day rollup {counts['office_days']:,}), WorkLog {counts['logs']:,} rows "
+                  f"(work data in {counts['seconds']} s, load {time.perf_counter() - started:.0f} s in all)")
         bench_fixed_cost(args.runs)
         bench_pages(args.runs, "period=last_month", "上月")
         bench_pages(max(5, args.runs // 3), "period=year", "本年, for information")

@@ -151,7 +151,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     test = settings.DATABASES["default"].setdefault("TEST", {})
     test["NAME"] = BENCH_DB if connection.vendor == "postgresql" else "/tmp/sifa_bench_correction.sqlite3"  # noqa: S108
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse, serialize=False)
     try:
         from sifa.core.orgs.models import Org
         from sifa.core.testing import membership_of

@@ -19,10 +19,12 @@ minors (CC-35, 《社区矫正法》第五十四条) never appear on the cockpit
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import Substr, TruncMonth
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +34,7 @@ from sifa.core import registry
 from sifa.core.accounts.actor import Actor
 from sifa.core.alerts.choices import LEVEL_BADGE, LEVEL_ORDER, OPEN_STATES, AlertLevel
 from sifa.core.alerts.models import Alert
+from sifa.core.cases.models import Case
 from sifa.core.errors import ValidationFailed
 from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org
@@ -242,8 +245,12 @@ def _task_figures(org: Org, period: Period, today: datetime.date) -> dict[str, t
 
 def _breakdown(org: Org) -> tuple[list[Tally], list[Tally], list[Tally]]:
     """Statement 2: cases by state (all), and 在册 cases by sentence type and by level."""
-    rows = (CorrectionCase.objects.filter(org_path__startswith=org.path)
-            .values("case__state", "sentence_type", "level").annotate(n=Count("pk")).order_by())
+    return _tallies(CorrectionCase.objects.filter(org_path__startswith=org.path)
+                    .values("case__state", "sentence_type", "level").annotate(n=Count("pk")).order_by())
+
+
+def _tallies(rows: Iterable[dict[str, Any]]) -> tuple[list[Tally], list[Tally], list[Tally]]:
+    """Counts by state × sentence type × level folded into the three tables."""
     states: dict[str, int] = {}
     sentences: dict[str, int] = {}
     levels: dict[str, int] = {}
@@ -306,12 +313,76 @@ def _alerts(org: Org) -> tuple[list[Tally], list[AlertRow]]:
     return by_level, sorted(rules.values(), key=lambda r: (LEVEL_ORDER.get(r.level, 9), -r.count, r.code))
 
 
+def _case_statement(org: Org, period: Period) -> tuple[dict[str, Figures], tuple[list[Tally], list[Tally],
+                                                                                  list[Tally]], list[MonthPoint]]:
+    """Statements 1, 2 and 4 as ONE pass over the subtree's cases (PostgreSQL: GROUPING SETS).
+
+    The same counts as ``_case_figures``, ``_breakdown`` and ``_trend`` (the portable statements, used on
+    other databases), but the cases and their state are read and joined once instead of four times: the
+    province's 50,000 cases cost one scan. ``GROUPING(...)`` tells the sets apart.
+    """
+    cases, base = (connection.ops.quote_name(m._meta.db_table) for m in (CorrectionCase, Case))
+    child_len = _child_len(org)
+    first = _month_start(period.end, TREND_MONTHS - 1)
+
+    def among(states: tuple[str, ...]) -> str:
+        return "c.state IN (" + ", ".join(f"'{code}'" for code in states) + ")"  # workflow codes: [a-z_]
+
+    def day(value: datetime.date) -> str:
+        return f"DATE '{value.isoformat()}'"
+
+    # Constants are written into the statement (state codes of the workflow, dates as ISO text): the
+    # grouped expressions must be the same text in SELECT and GROUP BY, which parameters do not guarantee.
+    active, pending, ended = among(ACTIVE_STATES), among(PENDING_STATES), among(ENDED_STATES)
+    child = f"substr(cc.org_path, 1, {child_len})"
+    # the month columns are NULL outside the 12 months (those groups are skipped)
+    inflow = (f"CASE WHEN cc.received_on >= {day(first)} AND cc.received_on <= {day(period.end)} "
+              "THEN date_trunc('month', cc.received_on)::date END")
+    outflow = (f"CASE WHEN {ended} AND cc.ended_on >= {day(first)} AND cc.ended_on <= {day(period.end)} "
+               "THEN date_trunc('month', cc.ended_on)::date END")
+    start, end = day(period.start), day(period.end)
+    sql = (f"SELECT GROUPING({child}, c.state, cc.sentence_type, cc.level, {inflow}, {outflow}), "  # noqa: S608
+           f"{child}, c.state, cc.sentence_type, cc.level, {inflow}, {outflow}, "
+           f"COUNT(*), COUNT(*) FILTER (WHERE {active}), COUNT(*) FILTER (WHERE {pending}), "
+           f"COUNT(*) FILTER (WHERE cc.received_on >= {start} AND cc.received_on <= {end}), "
+           f"COUNT(*) FILTER (WHERE {ended} AND cc.ended_on >= {start} AND cc.ended_on <= {end}), "
+           f"COUNT(*) FILTER (WHERE {active} AND (c.state = 'lost_contact' OR cc.lost_contact)), "
+           f"COUNT(*) FILTER (WHERE {active} AND cc.em_active) "
+           f"FROM {cases} cc JOIN {base} c ON c.id = cc.case_id WHERE cc.org_path LIKE %s "
+           f"GROUP BY GROUPING SETS (({child}), (c.state, cc.sentence_type, cc.level), ({inflow}), ({outflow}))")
+    params: list[Any] = [org.path + "%"]
+    figures: dict[str, Figures] = {}
+    breakdown: list[dict[str, Any]] = []
+    points = {(m := _month_start(period.end, back)): MonthPoint(m, f"{m:%Y-%m}")
+              for back in range(TREND_MONTHS - 1, -1, -1)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for (grouping, child, state, sentence, level, in_month, out_month, n, n_active, n_pending, intake,
+             n_ended, lost, monitored) in cursor.fetchall():
+            # GROUPING bits, left to right: child 32, state 16, sentence 8, level 4, inflow 2, outflow 1
+            if grouping == 0b011111:
+                figures[child] = Figures(active=n_active, pending=n_pending, intake=intake, ended=n_ended,
+                                         lost_contact=lost, monitored=monitored)
+            elif grouping == 0b100011:
+                breakdown.append({"case__state": state, "sentence_type": sentence, "level": level, "n": n})
+            elif grouping == 0b111101 and in_month is not None:
+                points[_as_date(in_month)].inflow = n
+            elif grouping == 0b111110 and out_month is not None:
+                points[_as_date(out_month)].outflow = n
+    return figures, _tallies(breakdown), list(points.values())
+
+
 def compute(org: Org, period: Period, today: datetime.date) -> CockpitData:
     """Every figure of ``org``'s subtree for ``period`` (uncached)."""
     children = _children(org, period)
     totals = Figures()
     own = ChildRow(None, "本级", org.type, org.path)
-    for child, figures in _case_figures(org, period).items():
+    if connection.vendor == "postgresql":
+        case_figures, (by_sentence, by_level, by_state), trend = _case_statement(org, period)
+    else:
+        case_figures, (by_sentence, by_level, by_state) = _case_figures(org, period), _breakdown(org)
+        trend = _trend(org, period.end)
+    for child, figures in case_figures.items():
         row = children.get(child, own)
         row.figures.add(figures)
         totals.add(figures)
@@ -324,12 +395,11 @@ def compute(org: Org, period: Period, today: datetime.date) -> CockpitData:
     rows = list(children.values())
     if org.type != OrgType.JUDICIAL_OFFICE and own.figures != Figures():  # cases held by the bureau itself
         rows.append(own)
-    by_sentence, by_level, by_state = _breakdown(org)
     alerts_by_level, alerts_by_rule = _alerts(org)
     return CockpitData(
         org_id=org.pk, org_name=org.name, org_type=org.type, period=period, today=today,
         computed_at=timezone.now(), totals=totals, children=rows, by_sentence=by_sentence, by_level=by_level,
-        by_state=by_state, trend=_trend(org, period.end), alerts_by_level=alerts_by_level,
+        by_state=by_state, trend=trend, alerts_by_level=alerts_by_level,
         alerts_by_rule=alerts_by_rule)
 
 

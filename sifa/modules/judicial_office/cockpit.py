@@ -52,7 +52,13 @@ from sifa.core.orgs.scope import get_visible_or_404
 from sifa.core.services import service
 from sifa.modules.judicial_office.alerts import RULES as GAMING_RULES
 from sifa.modules.judicial_office.choices import WorkLogStatus
-from sifa.modules.judicial_office.models import WorkCatalogueItem, WorkDailyTotal, WorkLog
+from sifa.modules.judicial_office.models import (
+    WorkCatalogueItem,
+    WorkDailyTotal,
+    WorkLog,
+    WorkMonthTotal,
+    WorkOfficeDayTotal,
+)
 
 PERMISSION = "judicial_office.cockpit.view"
 EXPORT_ACTION = "judicial_office.cockpit.exported"
@@ -422,42 +428,112 @@ class Rollup:
     by_bucket: dict[datetime.date, int]  # day (or first day of the month) → total
 
 
-def rollup(org: Org, period: CockpitPeriod) -> Rollup:
-    """One pass over the rollup rows of ``org``'s subtree in the period, summed three ways at once: by child
-    org (the org path cut to the child's depth) × item, by office, and by day or month.
+def _months(period: CockpitPeriod) -> list[tuple[datetime.date, datetime.date, datetime.date, datetime.date]]:
+    """The months the period touches: (month's first day, its last day, first and last day inside the period)."""
+    months = []
+    month = period.start.replace(day=1)
+    while month <= period.end:
+        last = month.replace(day=month_calendar.monthrange(month.year, month.month)[1])
+        months.append((month, last, max(month, period.start), min(last, period.end)))
+        month = last + datetime.timedelta(days=1)
+    return months
 
-    One indexed prefix range on ``org_path`` (paths are digits and "/", nothing to escape in LIKE) plus a day
-    range. On PostgreSQL the three sums share one
-    scan (GROUPING SETS); elsewhere (SQLite) they are one statement of three UNION ALL parts.
+
+def _month_parts(org: Org, period: CockpitPeriod) -> tuple[list[datetime.date], list[tuple[datetime.date, datetime.date]]]:
+    """Which months of the period are read from ``WorkMonthTotal`` and which day ranges from ``WorkDailyTotal``.
+
+    A month the period covers whole is read whole. A month it covers in part (the 本月 preset, a custom
+    range) is read whole too when the subtree has no daily row on its days outside the period — usually
+    the days after today — which one indexed EXISTS per such month tells; otherwise its days in the
+    period are read from the daily rows. Either way the sums are those of the period's days exactly.
     """
-    table = connection.ops.quote_name(WorkDailyTotal._meta.db_table)
+    whole: list[datetime.date] = []
+    days: list[tuple[datetime.date, datetime.date]] = []
+    for first, last, lo, hi in _months(period):
+        if (lo, hi) == (first, last):
+            whole.append(first)
+            continue
+        outside = Q(day__gte=first, day__lt=lo) | Q(day__gt=hi, day__lte=last)
+        if WorkDailyTotal.objects.filter(outside, org_path__startswith=org.path).exists():
+            days.append((lo, hi))
+        else:
+            whole.append(first)
+    return whole, days
+
+
+def rollup(org: Org, period: CockpitPeriod) -> Rollup:
+    """The period's sums over ``org``'s subtree three ways: by child org (the org path cut to the child's depth)
+    × item, by office, and by day or month — at the grain each needs, from the rollups the work-log services
+    keep in their transaction:
+
+    - child × item: ``WorkMonthTotal`` for the months the period covers (about 14 rows per office and
+      month), plus ``WorkDailyTotal`` for the days of a month it covers only in part (``_month_parts``);
+    - by office and by day (periods up to ``DAILY_SERIES_MAX_DAYS``): ``WorkOfficeDayTotal``, one row per
+      office and day; longer periods are charted by month, from the same rows as the child × item sums.
+
+    Each is one indexed range (month or day, then the ``org_path`` prefix; paths are digits and "/", nothing
+    to escape in LIKE). On PostgreSQL the sums of one source share one scan (GROUPING SETS); elsewhere
+    (SQLite) they are UNION ALL parts.
+    """
+    quote = connection.ops.quote_name
+    month_t, daily_t, day_t = (quote(m._meta.db_table) for m in (WorkMonthTotal, WorkDailyTotal, WorkOfficeDayTotal))
     child_len = len(org.path) + len(Org.path_segment(org.pk))
-    where = f"org_path LIKE %s AND day >= {_date_param()} AND day <= {_date_param()}"
-    params: list[Any] = [org.path + "%", period.start, period.end]
-    if connection.vendor == "postgresql":
-        bucket = "date_trunc('month', day)::date" if period.by_month else "day"
-        sql = (f"SELECT substr(org_path, 1, {child_len}), item_code, org_id, {bucket}, "  # noqa: S608 (names are ours)
-               f"SUM(manual), SUM(auto), SUM(total) FROM {table} WHERE {where} "
-               f"GROUP BY GROUPING SETS ((substr(org_path, 1, {child_len}), item_code), (org_id), ({bucket}))")
+    child = f"substr(org_path, 1, {child_len})"
+    pg = connection.vendor == "postgresql"
+    date = _date_param()
+    whole, days = _month_parts(org, period)
+    # the source of the child × item sums (and of the by-month sums): whole months, then days of partial months
+    month_bucket = "month"
+    day_bucket = "date_trunc('month', day)::date" if pg else "date(day, 'start of month')"
+    columns = "org_path, org_id, item_code, manual, auto, total"
+    parts: list[str] = []
+    source_params: list[Any] = []
+    if whole:
+        parts.append(f"SELECT {columns}, {month_bucket} AS bucket FROM {month_t} "  # noqa: S608 (names are ours)
+                     f"WHERE month IN ({', '.join([date] * len(whole))}) AND org_path LIKE %s")
+        source_params += [*whole, org.path + "%"]
+    for lo, hi in days:
+        parts.append(f"SELECT {columns}, {day_bucket} AS bucket FROM {daily_t} "  # noqa: S608 (names are ours)
+                     f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s")
+        source_params += [lo, hi, org.path + "%"]
+    source = " UNION ALL ".join(parts)
+    statements: list[tuple[str, list[Any]]] = []
+    if pg:
+        sets = f"({child}, item_code)" + (", (org_id), (bucket)" if period.by_month else "")
+        grouped = "org_id, bucket" if period.by_month else "NULL, NULL"
+        statements.append((f"SELECT {child}, item_code, {grouped}, SUM(manual), SUM(auto), SUM(total) "  # noqa: S608
+                           f"FROM ({source}) src GROUP BY GROUPING SETS ({sets})", source_params))
+        if not period.by_month:
+            statements.append((f"SELECT NULL, NULL, org_id, day, NULL, NULL, SUM(total) FROM {day_t} "  # noqa: S608
+                               f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s "
+                               "GROUP BY GROUPING SETS ((org_id), (day))", [period.start, period.end, org.path + "%"]))
     else:
-        bucket = "date(day, 'start of month')" if period.by_month else "day"
-        child = f"substr(org_path, 1, {child_len})"
-        parts = [(f"{child}, item_code, NULL, NULL, SUM(manual), SUM(auto), SUM(total)", f"{child}, item_code"),
-                 ("NULL, NULL, org_id, NULL, NULL, NULL, SUM(total)", "org_id"),
-                 (f"NULL, NULL, NULL, {bucket}, NULL, NULL, SUM(total)", bucket)]
-        sql = " UNION ALL ".join(f"SELECT {columns} FROM {table} WHERE {where} GROUP BY {group}"  # noqa: S608
-                                 for columns, group in parts)
-        params = params * 3
+        statements.append((f"SELECT {child}, item_code, NULL, NULL, SUM(manual), SUM(auto), SUM(total) "  # noqa: S608
+                           f"FROM ({source}) src GROUP BY {child}, item_code", source_params))
+        if period.by_month:
+            for group in ("org_id", "bucket"):
+                columns = "org_id, NULL" if group == "org_id" else "NULL, bucket"
+                statements.append((f"SELECT NULL, NULL, {columns}, NULL, NULL, SUM(total) "  # noqa: S608
+                                   f"FROM ({source}) src GROUP BY {group}", source_params))
+        else:
+            for group in ("org_id", "day"):
+                columns = "org_id, NULL" if group == "org_id" else "NULL, day"
+                statements.append((f"SELECT NULL, NULL, {columns}, NULL, NULL, SUM(total) FROM {day_t} "  # noqa: S608
+                                   f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s GROUP BY {group}",
+                                   [period.start, period.end, org.path + "%"]))
     result = Rollup({}, {}, {})
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for child, code, org_id, bucket_day, manual, auto, total in cursor.fetchall():
-            if code is not None:
-                result.by_child_item[(child, code)] = (int(manual or 0), int(auto or 0), int(total or 0))
-            elif org_id is not None:
-                result.by_office[org_id] = int(total or 0)
-            elif bucket_day is not None:
-                result.by_bucket[_as_date(bucket_day)] = int(total or 0)
+        for sql, params in statements:
+            if not parts and "src" in sql:
+                continue  # nothing to read (a period before any month row and without daily rows)
+            cursor.execute(sql, params)
+            for child_path, code, org_id, bucket_day, manual, auto, total in cursor.fetchall():
+                if code is not None:
+                    result.by_child_item[(child_path, code)] = (int(manual or 0), int(auto or 0), int(total or 0))
+                elif org_id is not None:
+                    result.by_office[org_id] = int(total or 0)
+                elif bucket_day is not None:
+                    result.by_bucket[_as_date(bucket_day)] = int(total or 0)
     return result
 
 
@@ -840,6 +916,6 @@ def register() -> None:
     registry.register_permission(PERMISSION, "查看驾驶舱与工作统计")
     registry.register_audit_action(EXPORT_ACTION, "导出驾驶舱统计表")
     registry.menu.register("cockpit", MenuEntry("cockpit", "驾驶舱", "cockpit:home", icon="dashboard",
-                                                permission=PERMISSION, order=15))
+                                                permission=PERMISSION, order=15, group="数字司法所"))
     registry.alert_rules.register(MISSING_LOG_RULE.code, MISSING_LOG_RULE)
     registry.api_routers.register("/cockpit", router)

@@ -242,4 +242,7 @@ def generate_work_logs(*, actor: Any, structure: dict[str, Any], scale: Any, see
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [WorkLog, WorkLogItem, WorkDailyTotal]):
             cursor.execute(sql)
+    from sifa.modules.judicial_office.services import rebuild_month_totals
+
+    rebuild_month_totals([o.pk for o in offices])  # the month and office-day rollups of the daily rows above
     return {"work_logs": logs.written, "work_log_items": items.written, "work_daily_totals": totals.written}

@@ -238,6 +238,75 @@ class WorkDailyTotal(models.Model):
         return f"{self.day:%Y-%m-%d} {self.item_code} {self.total}"
 
 
+class WorkOfficeDayTotalQuerySet(ScopedQuerySet["WorkOfficeDayTotal"]):
+    scope_path_field = "org_path"
+
+
+class WorkOfficeDayTotal(models.Model):
+    """Per office × day: the day's ``WorkDailyTotal`` summed over the items (the cockpit's trend and ranking grain).
+
+    Rewritten with the daily rows by ``services.rewrite_totals`` in the same transaction; a cockpit's daily
+    trend and office ranking read one row per office and day here instead of one per item.
+    """
+
+    org = models.ForeignKey(Org, models.CASCADE, related_name="+", verbose_name="司法所")
+    org_path = models.CharField("机构路径", max_length=255)
+    day = models.DateField("日期")
+    manual = models.PositiveIntegerField("手工填报", default=0)
+    auto = models.PositiveIntegerField("自动汇入", default=0)
+    total = models.PositiveIntegerField("合计", default=0)
+
+    objects = WorkOfficeDayTotalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "司法所工作量日合计"
+        verbose_name_plural = "司法所工作量日合计"
+        constraints = [models.UniqueConstraint(fields=["org", "day"], name="work_office_day_total_once")]
+        indexes = [
+            models.Index(fields=["day", "org_path"], name="jo_officeday_day_path", opclasses=["date_ops", "varchar_pattern_ops"],
+                         include=["org_id", "total"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.total}"
+
+class WorkMonthTotalQuerySet(ScopedQuerySet["WorkMonthTotal"]):
+    scope_path_field = "org_path"
+
+
+class WorkMonthTotal(models.Model):
+    """Per office × month × catalogue item: the month's sums of ``WorkDailyTotal`` (the cockpit's month grain).
+
+    Rewritten with the office's daily rows by ``services.rewrite_totals`` in the same transaction (so it is
+    as fresh as the daily rows; no batch). A cockpit reads whole months of a period here — about 14 rows
+    per office and month instead of one per working day and item — and only the days of a partly covered
+    month from ``WorkDailyTotal``. ``services.rebuild_month_totals`` (command ``rebuild_work_totals``)
+    rebuilds it from the daily rows after a bulk load.
+    """
+
+    org = models.ForeignKey(Org, models.CASCADE, related_name="+", verbose_name="司法所")
+    org_path = models.CharField("机构路径", max_length=255)
+    month = models.DateField("月份（当月1日）")
+    item_code = models.CharField("事项编码", max_length=64)
+    manual = models.PositiveIntegerField("手工填报", default=0)
+    auto = models.PositiveIntegerField("自动汇入", default=0)
+    total = models.PositiveIntegerField("合计", default=0)
+
+    objects = WorkMonthTotalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工作量月汇总"
+        verbose_name_plural = "工作量月汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "month", "item_code"], name="work_month_total_once")]
+        indexes = [
+            models.Index(fields=["month", "org_path"], name="jo_month_month_path", opclasses=["date_ops", "varchar_pattern_ops"],
+                         include=["org_id", "item_code", "manual", "auto", "total"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.item_code} {self.total}"
+
+
 class WorkPlanQuerySet(ScopedQuerySet["WorkPlan"]):
     scope_path_field = "org__path"
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -48,6 +48,8 @@ from sifa.modules.judicial_office.models import (
     WorkLog,
     WorkLogCorrection,
     WorkLogItem,
+    WorkMonthTotal,
+    WorkOfficeDayTotal,
 )
 
 PHOTO_TYPES = (JPEG, PNG, GIF, WEBP, HEIC)
@@ -270,7 +272,72 @@ def rewrite_totals(keys: Iterable[tuple[int, datetime.date]]) -> int:
                                total=m + a) for (org_id, code), (m, a) in sorted(counts.items()) if m + a > 0]
         WorkDailyTotal.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
+        office_day: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for (org_id, _code), (m, a) in counts.items():
+            office_day[org_id][0] += m
+            office_day[org_id][1] += a
+        WorkOfficeDayTotal.objects.filter(org_id__in=org_ids, day=day).delete()
+        WorkOfficeDayTotal.objects.bulk_create(
+            [WorkOfficeDayTotal(org_id=org_id, org_path=paths[org_id], day=day, manual=m, auto=a, total=m + a)
+             for org_id, (m, a) in sorted(office_day.items()) if m + a > 0], batch_size=1000)
+    rewrite_month_totals((org_id, day) for day, org_ids in by_day.items() for org_id in org_ids)
     return written
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def rewrite_month_totals(keys: Iterable[tuple[int, datetime.date]]) -> int:
+    """Recompute ``WorkMonthTotal`` for each (office id, any day of the month) from that month's ``WorkDailyTotal``.
+
+    Called by ``rewrite_totals`` in the caller's transaction, so the month rows change with the daily rows
+    they sum (the cockpit reads whole months from them). Returns the number of rows written.
+    """
+    by_month: dict[datetime.date, set[int]] = defaultdict(set)
+    for org_id, day in keys:
+        by_month[day.replace(day=1)].add(org_id)
+    written = 0
+    for month, org_ids in sorted(by_month.items()):
+        sums = (WorkDailyTotal.objects.filter(org_id__in=org_ids, day__gte=month, day__lte=_month_end(month))
+                .order_by().values_list("org_id", "item_code")
+                .annotate(m=Sum("manual"), a=Sum("auto"), t=Sum("total")))
+        paths = dict(Org.objects.filter(pk__in=org_ids).values_list("pk", "path"))
+        WorkMonthTotal.objects.filter(org_id__in=org_ids, month=month).delete()
+        rows = [WorkMonthTotal(org_id=org_id, org_path=paths[org_id], month=month, item_code=code, manual=m or 0,
+                               auto=a or 0, total=t or 0) for org_id, code, m, a, t in sorted(sums) if t]
+        WorkMonthTotal.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+def rebuild_month_totals(org_ids: Iterable[int] | None = None) -> tuple[int, int]:
+    """Rebuild ``WorkMonthTotal`` and ``WorkOfficeDayTotal`` from ``WorkDailyTotal`` (all offices, or ``org_ids``)
+    after a bulk load that wrote daily rows directly (the demo generator, a benchmark, an import): one
+    INSERT … SELECT each; the caller holds the transaction. Returns the numbers of month and office-day rows."""
+    month_t, day_t, daily_t, org_t = (connection.ops.quote_name(m._meta.db_table)
+                                      for m in (WorkMonthTotal, WorkOfficeDayTotal, WorkDailyTotal, Org))
+    month = "date_trunc('month', d.day)::date" if connection.vendor == "postgresql" else "date(d.day, 'start of month')"
+    ids = sorted(set(org_ids)) if org_ids is not None else None
+    if ids == []:
+        return 0, 0
+    for model in (WorkMonthTotal, WorkOfficeDayTotal):
+        (model.objects.all() if ids is None else model.objects.filter(org_id__in=ids)).delete()
+    where, params = ("", []) if ids is None else (f"WHERE d.org_id IN ({', '.join(['%s'] * len(ids))})", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {month_t} (org_id, org_path, month, item_code, manual, auto, total) "  # noqa: S608 (our names)
+            f"SELECT d.org_id, o.path, {month}, d.item_code, SUM(d.manual), SUM(d.auto), SUM(d.total) "
+            f"FROM {daily_t} d JOIN {org_t} o ON o.id = d.org_id {where} "
+            f"GROUP BY d.org_id, o.path, {month}, d.item_code HAVING SUM(d.total) > 0", params)
+        months = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {day_t} (org_id, org_path, day, manual, auto, total) "  # noqa: S608 (our names)
+            f"SELECT d.org_id, o.path, d.day, SUM(d.manual), SUM(d.auto), SUM(d.total) "
+            f"FROM {daily_t} d JOIN {org_t} o ON o.id = d.org_id {where} "
+            f"GROUP BY d.org_id, o.path, d.day HAVING SUM(d.total) > 0", params)
+        return months, cursor.rowcount
 
 
 # --- saving a day --------------------------------------------------------------------------------

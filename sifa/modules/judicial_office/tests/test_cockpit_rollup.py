@@ -1,0 +1,199 @@
+"""The cockpit's month and office-day rollups (``WorkMonthTotal``, ``WorkOfficeDayTotal``): kept exact by every
+service that rewrites ``WorkDailyTotal`` (saving and editing a day, a correction's approval, the auto-item
+pull), rebuilt identically from the daily rows, and read so that a period covering part of a month sums
+exactly the period's days."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from sifa.core import registry
+from sifa.core.accounts.actor import Actor
+from sifa.core.testing import actor_for
+from sifa.modules.judicial_office import cockpit
+from sifa.modules.judicial_office.cockpit import CockpitPeriod
+from sifa.modules.judicial_office.models import WorkDailyTotal, WorkMonthTotal, WorkOfficeDayTotal
+from sifa.modules.judicial_office.services import (
+    decide_correction,
+    pull_auto_items,
+    rebuild_month_totals,
+    request_correction,
+    save_work_log,
+)
+from sifa.modules.judicial_office.tests import cockpit_factories as f
+from sifa.modules.judicial_office.tests.test_worklog_pull import closed_alert
+from sifa.modules.judicial_office.tests.worklog_factories import new_staff, office1, on_day
+
+D = datetime.date
+
+
+def month_rows() -> dict[tuple[int, datetime.date, str], tuple[int, int, int]]:
+    return {(r.org_id, r.month, r.item_code): (r.manual, r.auto, r.total) for r in WorkMonthTotal.objects.all()}
+
+
+def office_day_rows() -> dict[tuple[int, datetime.date], tuple[int, int, int]]:
+    return {(r.org_id, r.day): (r.manual, r.auto, r.total) for r in WorkOfficeDayTotal.objects.all()}
+
+
+def assert_rollups_are_the_daily_sums() -> None:
+    """Both rollups equal the daily rows summed by hand, row for row (and with the office's path)."""
+    months: dict[tuple[int, datetime.date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    days: dict[tuple[int, datetime.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in WorkDailyTotal.objects.all():
+        for target in (months[(r.org_id, r.day.replace(day=1), r.item_code)], days[(r.org_id, r.day)]):
+            target[0] += r.manual
+            target[1] += r.auto
+            target[2] += r.total
+    assert month_rows() == {k: tuple(v) for k, v in months.items() if v[2]}
+    assert office_day_rows() == {k: tuple(v) for k, v in days.items() if v[2]}
+    paths = dict(WorkDailyTotal.objects.values_list("org_id", "org_path"))
+    assert all(r.org_path == paths[r.org_id] for r in WorkMonthTotal.objects.all())
+
+
+@pytest.fixture
+def clean(db: Any) -> None:
+    f.clean_slate()
+
+
+def test_saving_editing_and_drafts_keep_both_rollups_exact(clean: None) -> None:
+    # given two staff of office1 logging two days of November
+    first, second = new_staff(), new_staff()
+    with on_day(D(2026, 11, 20)):
+        # when one submits two days, the other one day, and a third keeps a draft
+        save_work_log(actor=first, day=D(2026, 11, 18), submit=True, items=[{"code": "mediation", "count": 2}])
+        save_work_log(actor=first, day=D(2026, 11, 19), submit=True, items=[{"code": "legal_consultation", "count": 4}])
+        save_work_log(actor=second, day=D(2026, 11, 19), submit=True, items=[{"code": "mediation", "count": 1}])
+        save_work_log(actor=new_staff(), day=D(2026, 11, 19), submit=False, items=[{"code": "mediation", "count": 50}])
+        # then the month row holds November's sums, the office-day rows each day's
+        office = office1().pk
+        assert month_rows() == {(office, D(2026, 11, 1), "mediation"): (3, 0, 3),
+                                (office, D(2026, 11, 1), "legal_consultation"): (4, 0, 4)}
+        assert office_day_rows() == {(office, D(2026, 11, 18)): (2, 0, 2), (office, D(2026, 11, 19)): (5, 0, 5)}
+        # when the first edits 11-18 down to nothing but one consultation
+        save_work_log(actor=first, day=D(2026, 11, 18), submit=True, items=[{"code": "legal_consultation", "count": 1}])
+    # then the rollups follow in the same step
+    assert month_rows() == {(office, D(2026, 11, 1), "mediation"): (1, 0, 1),
+                            (office, D(2026, 11, 1), "legal_consultation"): (5, 0, 5)}
+    assert office_day_rows()[(office, D(2026, 11, 18))] == (1, 0, 1)
+    assert_rollups_are_the_daily_sums()
+
+
+def test_a_correction_approval_rewrites_the_month_of_the_corrected_day(clean: None) -> None:
+    # given a log of 2026-09-30, locked after the holiday, corrected from mediation 1 to mediation 3
+    actor = new_staff()
+    day = D(2026, 9, 30)
+    with on_day(day):
+        log = save_work_log(actor=actor, day=day, submit=True, items=[{"code": "mediation", "count": 1}])
+    with on_day(D(2026, 10, 12)):
+        correction = request_correction(actor=actor, log=log, reason="漏记两次调解",
+                                        items=[{"code": "mediation", "count": 3}])
+        assert month_rows()[(office1().pk, D(2026, 9, 1), "mediation")] == (1, 0, 1)
+        # when the county bureau approves
+        decide_correction(actor=actor_for("county"), correction=correction, approve=True, note="同意")
+    # then September's month row and the day's office total say 3
+    assert month_rows()[(office1().pk, D(2026, 9, 1), "mediation")] == (3, 0, 3)
+    assert office_day_rows()[(office1().pk, day)] == (3, 0, 3)
+    assert_rollups_are_the_daily_sums()
+
+
+def test_the_auto_item_pull_counts_in_the_rollups_as_auto(clean: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given an alert office1 closed on 11-17 (only the work log's own source pulls)
+    monkeypatch.setattr(registry.work_sources, "_items",
+                        {k: v for k, v in registry.work_sources._items.items() if k == "alerts.closed"})
+    closed_alert(office1(), D(2026, 11, 17), "走访逾期预警")
+    # when the pull runs
+    with on_day(D(2026, 11, 20)):
+        pull_auto_items(actor=Actor.system("test-pull"))
+    # then the month and the day hold it as an auto count
+    assert month_rows()[(office1().pk, D(2026, 11, 1), "warning_handling")] == (0, 1, 1)
+    assert office_day_rows()[(office1().pk, D(2026, 11, 17))] == (0, 1, 1)
+    assert_rollups_are_the_daily_sums()
+
+
+def test_the_rebuild_writes_what_the_services_kept(clean: None) -> None:
+    # given rollups kept by the services over two months and two offices
+    with on_day(D(2026, 11, 20)):
+        save_work_log(actor=new_staff(), day=D(2026, 11, 2), submit=True, items=[{"code": "mediation", "count": 2}])
+        save_work_log(actor=new_staff(), day=D(2026, 11, 19), submit=True, items=[{"code": "mediation", "count": 3},
+                                                                                  {"code": "legal_consultation", "count": 1}])
+    f.total(f.office_of("office2"), D(2026, 10, 30), "mediation", manual=4, auto=1)
+    kept_months, kept_days = month_rows(), office_day_rows()
+    # when both are emptied and rebuilt from the daily rows (as after a bulk load)
+    WorkMonthTotal.objects.all().delete()
+    WorkOfficeDayTotal.objects.all().delete()
+    counts = rebuild_month_totals()
+    # then they are row for row what the services had written
+    assert (month_rows(), office_day_rows()) == (kept_months, kept_days)
+    assert counts == (len(kept_months), len(kept_days)) == (3, 3)
+    # and a rebuild of one office leaves the others alone
+    assert rebuild_month_totals([office1().pk]) == (2, 2)
+    assert month_rows() == kept_months
+
+
+@pytest.fixture
+def november(clean: None) -> dict[str, Any]:
+    """office1: mediation on 11-03 (before the period below), 11-12 and 11-20 (in it); office2: 11-25 (after it)."""
+    a, b = f.office_of("office1"), f.office_of("office2")
+    f.total(a, D(2026, 11, 3), "mediation", manual=100)
+    f.total(a, D(2026, 11, 12), "mediation", manual=2, auto=1)
+    f.total(a, D(2026, 11, 20), "legal_consultation", manual=5)
+    f.total(b, D(2026, 11, 25), "mediation", manual=40)
+    return {"a": a, "b": b}
+
+
+def test_a_period_covering_part_of_a_month_sums_only_its_days(november: dict[str, Any]) -> None:
+    # when the county's cockpit is read for 11-10 … 11-21 (rows on both sides of it in the same month)
+    period = CockpitPeriod(D(2026, 11, 10), D(2026, 11, 21))
+    c = cockpit.cockpit_for(actor_for("county"), f.fuyang(), period, today=D(2026, 11, 30))
+    # then only 11-12 and 11-20 count, in the items, the children, the offices and the daily trend
+    assert {i.code: (i.manual, i.auto, i.total) for i in c.items} == {"mediation": (2, 1, 3),
+                                                                      "legal_consultation": (5, 0, 5)}
+    assert c.total == 8 and sum(ch.total for ch in c.children) == 8
+    assert {o.id: o.total for o in c.offices if o.total} == {november["a"].pk: 8}
+    assert {p.start: p.total for p in c.series if p.total} == {D(2026, 11, 12): 3, D(2026, 11, 20): 5}
+
+
+def test_the_month_so_far_reads_the_month_row_when_no_later_day_has_rows(november: dict[str, Any]) -> None:
+    # given 本月 on 11-25: the days after today hold no rows, so the month row is the month so far
+    period = cockpit.period_from(preset="month", today=D(2026, 11, 25))
+    whole, days = cockpit._month_parts(f.fuyang(), period)
+    assert (whole, days) == ([D(2026, 11, 1)], [])
+    # when read, then every row of November counts (100 + 3 + 5 + 40)
+    c = cockpit.cockpit_for(actor_for("county"), f.fuyang(), period, today=D(2026, 11, 25))
+    assert c.total == 148
+    # and with today 11-24 the row of 11-25 lies outside: the days are read instead, without it
+    earlier = cockpit.period_from(preset="month", today=D(2026, 11, 24))
+    assert cockpit._month_parts(f.fuyang(), earlier) == ([], [(D(2026, 11, 1), D(2026, 11, 24))])
+    assert cockpit.cockpit_for(actor_for("county"), f.fuyang(), earlier, today=D(2026, 11, 24)).total == 108
+
+
+def test_a_year_is_charted_by_month_from_the_month_rows(november: dict[str, Any]) -> None:
+    # given a whole-year custom period (by month), with a row in March too
+    f.total(november["a"], D(2026, 3, 9), "mediation", manual=6)
+    period = CockpitPeriod(D(2026, 1, 1), D(2026, 12, 31))
+    # when the county's cockpit is read
+    c = cockpit.cockpit_for(actor_for("county"), f.fuyang(), period, today=D(2026, 12, 31))
+    # then the months carry their sums and the offices theirs
+    assert {p.label: p.total for p in c.series if p.total} == {"2026-03": 6, "2026-11": 148}
+    assert {o.id: o.total for o in c.offices if o.total} == {november["a"].pk: 114, november["b"].pk: 40}
+
+
+def test_the_rebuild_command_restores_emptied_rollups(clean: None) -> None:
+    # given a day kept by the services, then both rollups emptied (as a bulk load leaves them)
+    with on_day(D(2026, 11, 20)):
+        save_work_log(actor=new_staff(), day=D(2026, 11, 19), submit=True, items=[{"code": "mediation", "count": 3}])
+    kept = (month_rows(), office_day_rows())
+    WorkMonthTotal.objects.all().delete()
+    WorkOfficeDayTotal.objects.all().delete()
+    out = io.StringIO()
+    # when the command runs
+    call_command("rebuild_work_totals", stdout=out)
+    # then the rows are back and it says how many
+    assert (month_rows(), office_day_rows()) == kept
+    assert "月汇总 1 行，司法所日合计 1 行" in out.getvalue()
