@@ -38,12 +38,19 @@ def case_for(actor: Actor, pk: int) -> Case:
 
 
 def case_in_scope(actor: Actor, pk: int) -> Case:
-    """Any case in the actor's scope, module-managed types included (404 otherwise).
+    """Any case in the actor's scope, module-managed types included (404 otherwise), when the case type's
+    own ``may_access`` rule (if any) allows it.
 
     For the cards a module's own case page shows as well (文书, 证据材料, 案件码): they write through
     their own engines and never move the case, so they serve every case type.
     """
-    return get_visible_or_404(Case, actor, pk=pk)
+    from sifa.core import registry
+
+    case = get_visible_or_404(Case, actor, pk=pk)
+    spec = registry.case_types[case.case_type] if case.case_type in registry.case_types else None
+    if spec is not None and spec.may_access is not None and not spec.may_access(actor, case):
+        raise NotFound()
+    return case
 
 
 def module_page_of(actor: Actor, pk: int) -> str | None:

@@ -140,3 +140,6 @@ class CaseType:
     # open and transition endpoints refuse them (their steps would skip the module's own writes).
     page: str = ""
     module_label: str = ""
+    # The module's own extra rule for reaching one case through the core's shared cards (文书, 证据材料,
+    # 案件码), beyond org scope: False answers 404 (a minor's correction file needs correction.minor_files).
+    may_access: Callable[[Actor, Case], bool] | None = field(default=None, compare=False)

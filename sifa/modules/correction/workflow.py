@@ -166,9 +166,18 @@ CORRECTION_WORKFLOW = Workflow(
     },
 )
 
+def _may_access(actor: Actor, case: Case) -> bool:
+    """CC-35 / C-85: a minor's correction file (its documents, evidence and case code included) only for
+    ``correction.minor_files``; everyone else meets 404, as if it did not exist."""
+    from sifa.modules.correction.models import CorrectionCase
+
+    minor = CorrectionCase.objects.filter(pk=case.pk, subject__is_minor=True).exists()
+    return not minor or actor.has_perm("correction.minor_files")
+
+
 CORRECTION_CASE = CaseType(
     code=CORRECTION, label="社区矫正", number_word="矫", workflow=CORRECTION_WORKFLOW,
-    open_roles=STAFF, page="correction:subject_detail", module_label="社区矫正",
+    open_roles=STAFF, page="correction:subject_detail", module_label="社区矫正", may_access=_may_access,
 )
 
 

@@ -74,3 +74,18 @@ def test_the_core_cards_on_the_subject_page_serve_a_correction_case(db: Any) -> 
     assert uploaded.status_code == 302 and detail.case.attachments.filter(name="走访记录.png").exists()
     assert made.status_code == 302
     assert GeneratedDocument.objects.filter(case=detail.case, doc_type="case_summary").exists()
+
+
+def test_a_minors_documents_evidence_and_case_code_follow_the_minor_rule(db: Any) -> None:
+    """CC-35 / C-85: the shared cards' endpoints answer 404 on a minor's case for a user without
+    correction.minor_files, even inside the org scope; the county agency's staff reach them."""
+    # given a minor's case in office1
+    minor = make_correction(minor=True)
+    # when office1 (in scope, no correction.minor_files) and corr (with it) ask for its evidence list and QR
+    office = client_for("office1")
+    agency = client_for("corr")
+    # then
+    assert office.get(f"/api/v1/cases/{minor.pk}/attachments").status_code == 404
+    assert office.get(f"/casecodes/cases/{minor.pk}/qr.svg").status_code == 404
+    assert agency.get(f"/api/v1/cases/{minor.pk}/attachments").status_code == 200
+    assert agency.get(f"/casecodes/cases/{minor.pk}/qr.svg").status_code == 200
