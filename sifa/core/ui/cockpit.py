@@ -1,8 +1,8 @@
 """Shared pieces of the cockpit pages (驾驶舱) of any module: the statistics period, the breadcrumb up the
 org tree, and one table as an .xlsx file.
 
-The 数字司法所 cockpit (``sifa.modules.judicial_office.cockpit``) has its own copy of the period and the
-workbook; a module's new cockpit uses these (the 社区矫正 cockpit does).
+The 数字司法所 and 社区矫正 cockpits both use the period; the 社区矫正 one also the breadcrumb and the
+workbook.
 """
 
 from __future__ import annotations

@@ -50,6 +50,8 @@ from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org
 from sifa.core.orgs.scope import get_visible_or_404
 from sifa.core.services import service
+from sifa.core.ui.cockpit import Period
+from sifa.core.ui.cockpit import period_from as core_period_from
 from sifa.modules.judicial_office.alerts import RULES as GAMING_RULES
 from sifa.modules.judicial_office.choices import WorkLogStatus
 from sifa.modules.judicial_office.models import (
@@ -66,13 +68,11 @@ MISSING_RULE = "judicial_office.worklog_missing"
 # Orgs a cockpit drills down through (the others in the tree — courts, committees — hold no work logs).
 DRILL_TYPES = (OrgType.JUSTICE_DEPARTMENT, OrgType.JUSTICE_BUREAU, OrgType.JUDICIAL_OFFICE)
 ANOMALY_RULES = frozenset(r.code for r in GAMING_RULES)  # the work log's anti-gaming checks (异常)
-MAX_PERIOD_DAYS = 731
 DAILY_SERIES_MAX_DAYS = 62  # longer periods are charted by month
 TOP_N = 10
 LIST_LIMIT = 20  # rows of a data-quality list on the page (the Excel export has them all)
 CHILD_ITEM_COLUMNS = 6  # item columns in the child table (the busiest items)
 
-PRESETS: dict[str, str] = {"month": "本月", "last_month": "上月", "quarter": "本季度", "year": "本年", "custom": "自定义"}
 
 
 def missing_days() -> int:
@@ -84,65 +84,19 @@ def missing_days() -> int:
 
 
 @dataclass(frozen=True)
-class CockpitPeriod:
-    """Days ``start``..``end`` (both included); ``preset`` is how it was chosen (本月, 上月 … or custom)."""
-
-    start: datetime.date
-    end: datetime.date
-    preset: str = "custom"
-
-    @property
-    def label(self) -> str:
-        span = f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
-        return span if self.preset == "custom" else f"{PRESETS[self.preset]}（{span}）"
-
-    @property
-    def query(self) -> str:
-        """The query string that selects this period again (links keep the period while drilling down)."""
-        if self.preset == "custom":
-            return f"start={self.start.isoformat()}&end={self.end.isoformat()}"
-        return f"period={self.preset}"
+class CockpitPeriod(Period):
+    """The shared cockpit period (sifa.core.ui.cockpit.Period), charted by day or, when long, by month."""
 
     @property
     def by_month(self) -> bool:
         return (self.end - self.start).days + 1 > DAILY_SERIES_MAX_DAYS
 
 
-def _parse_day(text: str, name: str, label: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationFailed(f"{label}「{text}」不是有效日期（格式 YYYY-MM-DD）", field=name) from None
-
-
 def period_from(*, preset: str | None = None, start: str | None = None, end: str | None = None,
                 today: datetime.date | None = None) -> CockpitPeriod:
-    """The period asked for: ``start`` and ``end`` (custom, both needed), else a preset (default 本月 = the
-    month so far). Raises ValidationFailed naming the field."""
-    today = today or timezone.localdate()
-    if start or end:
-        if not start:
-            raise ValidationFailed("请填写开始日期", field="start")
-        if not end:
-            raise ValidationFailed("请填写结束日期", field="end")
-        first, last = _parse_day(start, "start", "开始日期"), _parse_day(end, "end", "结束日期")
-        if last < first:
-            raise ValidationFailed("结束日期不能早于开始日期", field="end")
-        if (last - first).days + 1 > MAX_PERIOD_DAYS:
-            raise ValidationFailed(f"统计期间不能超过 {MAX_PERIOD_DAYS} 天", field="end")
-        return CockpitPeriod(first, last, "custom")
-    preset = preset or "month"
-    if preset == "month":
-        return CockpitPeriod(today.replace(day=1), today, preset)
-    if preset == "last_month":
-        last = today.replace(day=1) - datetime.timedelta(days=1)
-        return CockpitPeriod(last.replace(day=1), last, preset)
-    if preset == "quarter":
-        return CockpitPeriod(datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today, preset)
-    if preset == "year":
-        return CockpitPeriod(datetime.date(today.year, 1, 1), today, preset)
-    raise ValidationFailed(f"未知的统计期间「{preset}」，可选：本月 month、上月 last_month、本季度 quarter、本年 year，"
-                           "或填写开始和结束日期", field="period")
+    """The period asked for (sifa.core.ui.cockpit.period_from: custom start/end or a preset, default 本月)."""
+    chosen = core_period_from(preset=preset, start=start, end=end, today=today)
+    return CockpitPeriod(chosen.start, chosen.end, chosen.preset)
 
 
 # --- figures ---------------------------------------------------------------------------------------
