@@ -14,6 +14,7 @@ from sifa.core.alerts.filters import AlertFilter
 from sifa.core.alerts.models import Alert
 from sifa.core.errors import SifaError
 from sifa.core.orgs.models import Org
+from sifa.core.ui.cockpit import PRESETS
 from sifa.core.ui.decorators import require_perm
 from sifa.core.ui.filters import filters_from_query
 from sifa.core.ui.pagination import paginate
@@ -52,7 +53,7 @@ def _render(request: HttpRequest, org: Org) -> HttpResponse:
     period, error = _period(request)
     c = cockpit.cockpit_for(actor, org, period)
     return render(request, "judicial_office/cockpit_page.html", {
-        "c": c, "period": period, "period_error": error, "presets": [(k, v) for k, v in cockpit.PRESETS.items()
+        "c": c, "period": period, "period_error": error, "presets": [(k, v) for k, v in PRESETS.items()
                                                                      if k != "custom"],
         "chart": _chart_data(c), "tables": cockpit.TABLES,
     }, status=error.status if error else 200)
