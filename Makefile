@@ -42,8 +42,9 @@ test-sqlite: setup
 test-postgres: setup
 	@bash scripts/with-postgres.sh "$(PG_TEST_URL)" $(BIN)/pytest -q -n 2 -m "not e2e"
 
+# Only tests/e2e is collected (its conftest marks them e2e; the other runs leave them out with -m "not e2e").
 test-e2e: setup browser
-	$(BIN)/pytest -q -m e2e
+	$(BIN)/pytest -q -m e2e tests/e2e
 
 test: setup browser
 	@start=$$(date +%s); \

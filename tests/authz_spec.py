@@ -24,6 +24,8 @@ class RouteSpec:
     # What an object outside the actor's subtree answers: 404, like a missing one, except on routes that
     # answer every key, known or not, with the same page (/c/<case_code>, /g/<token>: the access-code form).
     outside_status: int = 404
+    # A query string for the page's URL, to keep a request small (an export of one day, not the demo's year).
+    query: str = ""
 
 
 PAGES: dict[str, RouteSpec] = {
@@ -124,7 +126,8 @@ PAGES: dict[str, RouteSpec] = {
                                        note="actors whose org is not a 司法所 get the page with a notice"),
     "judicial_office:month": RouteSpec("judicial_office.worklog.write"),
     "judicial_office:log_list": RouteSpec("judicial_office.worklog.view"),
-    "judicial_office:log_export": RouteSpec("judicial_office.worklog.view", note="audited Excel export"),
+    "judicial_office:log_export": RouteSpec("judicial_office.worklog.view", note="audited Excel export",
+                                            query="since=2026-01-05&until=2026-01-05"),  # the matrix logs' day
     "judicial_office:log_detail": RouteSpec("judicial_office.worklog.view", obj="work_log"),
     "judicial_office:correction_request": RouteSpec("judicial_office.worklog.write", obj="work_log", method="POST",
                                                     body={"reason": "矩阵", "count-mediation": "2"},

@@ -441,7 +441,79 @@ def _export_cockpit_table(actor: Actor) -> Any:
     return export_cockpit_table(actor=actor, org=actor.org, table="items", period=period_from(), row_count=3)
 
 
+def _supervision(name: str) -> Callable[[Actor], Any]:
+    """A recipe of 社区矫正 · 监督管理 (矫正小组、等级、方案、任务), kept beside its tests."""
+    from sifa.modules.correction.tests import supervision_factories
+
+    return getattr(supervision_factories, name)  # type: ignore[no-any-return]
+
+
+def _movement_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """社区矫正 · 外出、执行地变更、电子定位、月度考核: recipes kept beside their tests."""
+    from sifa.modules.correction.tests import movement_factories
+
+    return {name: (user, getattr(movement_factories, fn)) for name, (user, fn) in movement_factories.RECIPES.items()}
+
+
+def _field_report(name: str) -> Callable[[Actor], Any]:
+    """A recipe of 社区矫正 · 现场报告（富春微矫正）, kept beside its tests."""
+    from sifa.modules.correction.tests import report_factories
+
+    return getattr(report_factories, name)  # type: ignore[no-any-return]
+
+
+def _sanction_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """社区矫正 · 奖惩与提请: recipes kept beside their tests (sanction_factories.RECIPES)."""
+    from sifa.modules.correction.tests import sanction_factories
+
+    return dict(sanction_factories.RECIPES)
+
+
+def _lifecycle(name: str) -> Callable[[Actor], Any]:
+    """A recipe of 社区矫正 · 接收、档案、调查评估、解除, kept beside its tests."""
+    from sifa.modules.correction.tests import lifecycle_factories
+
+    return getattr(lifecycle_factories, name)  # type: ignore[no-any-return]
+
+
+def _cockpit(name: str) -> Callable[[Actor], Any]:
+    """A recipe of 社区矫正 · 矫正驾驶舱, kept beside its tests."""
+    from sifa.modules.correction.tests import cockpit_factories
+
+    return getattr(cockpit_factories, name)  # type: ignore[no-any-return]
+
+
 RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
+    # 社区矫正 · 接收、档案、调查评估、解除 (sifa/modules/correction/services.py)
+    "sifa.modules.correction.services.open_correction": ("corr", lambda a: _lifecycle("cover_open")(a)),
+    "sifa.modules.correction.services.move_correction": ("office1", lambda a: _lifecycle("cover_move")(a)),
+    "sifa.modules.correction.services.record_subject_view": ("office1", lambda a: _lifecycle("cover_view")(a)),
+    "sifa.modules.correction.services.open_minor_file": ("corr", lambda a: _lifecycle("cover_minor")(a)),
+    "sifa.modules.correction.services.export_subjects": ("office1", lambda a: _lifecycle("cover_export")(a)),
+    "sifa.modules.correction.services.open_assessment": ("corr", lambda a: _lifecycle("cover_assessment_open")(a)),
+    "sifa.modules.correction.services.move_assessment": ("corr", lambda a: _lifecycle("cover_assessment_move")(a)),
+    # 社区矫正 · 现场报告 (sifa/modules/correction/report_services.py)
+    "sifa.modules.correction.report_services.submit_field_report": ("grid1", lambda a: _field_report("cover_submit")(a)),
+    "sifa.modules.correction.report_services.decide_suggestion": ("office1", lambda a: _field_report("cover_decide")(a)),
+    "sifa.modules.correction.report_services.mark_report_reviewed": ("office1", lambda a: _field_report("cover_reviewed")(a)),
+    "sifa.modules.correction.report_services.save_keyword_rule": ("corr", lambda a: _field_report("cover_rule_saved")(a)),
+    "sifa.modules.correction.report_services.deactivate_keyword_rule": ("corr", lambda a: _field_report("cover_rule_deactivated")(a)),
+    "sifa.modules.correction.report_services.export_field_reports": ("office1", lambda a: _field_report("cover_export")(a)),
+    # 社区矫正 · 监督管理 (sifa/modules/correction/supervision_services.py)
+    "sifa.modules.correction.supervision_services.add_team_member": ("office1", lambda a: _supervision("cover_add_member")(a)),
+    "sifa.modules.correction.supervision_services.remove_team_member": ("office1", lambda a: _supervision("cover_remove_member")(a)),
+    "sifa.modules.correction.supervision_services.update_subject_attributes": ("office1", lambda a: _supervision("cover_attributes")(a)),
+    "sifa.modules.correction.supervision_services.assess_level": ("office1", lambda a: _supervision("cover_assess")(a)),
+    "sifa.modules.correction.supervision_services.draft_plan": ("office1", lambda a: _supervision("cover_draft")(a)),
+    "sifa.modules.correction.supervision_services.adjust_plan": ("office1", lambda a: _supervision("cover_adjust")(a)),
+    "sifa.modules.correction.supervision_services.edit_plan": ("office1", lambda a: _supervision("cover_edit")(a)),
+    "sifa.modules.correction.supervision_services.approve_plan": ("office1", lambda a: _supervision("cover_approve")(a)),
+    "sifa.modules.correction.supervision_services.save_plan_rule": ("corr", lambda a: _supervision("cover_save_rule")(a)),
+    "sifa.modules.correction.supervision_services.deactivate_plan_rule": ("corr", lambda a: _supervision("cover_deactivate_rule")(a)),
+    "sifa.modules.correction.supervision_services.complete_task": ("office1", lambda a: _supervision("cover_complete")(a)),
+    "sifa.modules.correction.supervision_services.generate_supervision_tasks": ("admin", lambda a: _supervision("cover_generate")(a)),
+    "sifa.modules.correction.supervision_services.mark_missed_tasks": ("admin", lambda a: _supervision("cover_missed")(a)),
+    "sifa.modules.correction.supervision_services.export_tasks": ("office1", lambda a: _supervision("cover_export")(a)),
     "sifa.modules.judicial_office.services.save_work_log": ("office1", lambda a: _worklog("cover_save")(a)),
     "sifa.modules.judicial_office.services.upload_work_photo": ("office1", lambda a: _worklog("cover_photo")(a)),
     "sifa.modules.judicial_office.services.request_correction": ("office1", lambda a: _worklog("cover_request")(a)),
@@ -554,6 +626,12 @@ RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
     "sifa.modules.judicial_office.plans.refresh_plan_progress": ("admin", _refresh_plan_progress),
     "sifa.modules.judicial_office.plans.export_plan_progress": ("county", _export_plan_progress),
     "sifa.modules.judicial_office.cockpit.export_cockpit_table": ("county", _export_cockpit_table),
+    # 社区矫正 · 外出、执行地变更、电子定位、月度考核 (movement_factories.RECIPES)
+    **_movement_recipes(),
+    # 社区矫正 · 奖惩与提请 (sanction_factories.RECIPES)
+    **_sanction_recipes(),
+    # 社区矫正 · 矫正驾驶舱 (cockpit_factories.cover_export)
+    "sifa.modules.correction.cockpit.export_cockpit_table": ("corr", lambda a: _cockpit("cover_export")(a)),
 }
 
 EXEMPT = {

@@ -6,20 +6,31 @@ For each route and demo account the test checks: no sign-in → login redirect /
 without the permission → 403; an object outside the actor's subtree → 404 exactly like a
 missing one; an object inside → allowed; and no response body carries a marker of an object
 outside the actor's subtree (the leak check).
+
+Speed: the world (anchors, signed-in clients, each kind's objects) is built once per module run and
+per xdist worker, in a transaction rolled back at the end (``matrix_world``); every request runs in
+its own savepoint, rolled back, so each one meets the same world whatever the others did.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
+import functools
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from sifa.core.accounts.middleware import SESSION_LAST_SEEN, SESSION_MEMBERSHIP
 from sifa.core.accounts.models import AccessToken, Membership, Role, User
 from sifa.core.accounts.services import hash_token
 from sifa.core.alerts.models import Alert
@@ -32,13 +43,14 @@ from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org, Region
 from sifa.core.persons.idnumbers import credit_check_char
 from sifa.core.persons.models import Entity, Person
-from sifa.core.testing import DEMO_USERS, client_for, make_id_number, membership_of
+from sifa.core.testing import DEMO_USERS, make_id_number, membership_of
 from sifa.project.api import api
 from tests.authz_spec import API, API_PUBLIC_PAGES, PAGES, RouteSpec
 
 MATRIX_PNG = png_bytes(tag="authz-matrix")  # an image, so the thumbnail route has something to serve
 
 
+@functools.cache
 def page_routes() -> dict[str, str]:
     """URL name → route pattern for every page (the API is enumerated from its OpenAPI document)."""
     found: dict[str, str] = {}
@@ -141,8 +153,7 @@ def _make_anchor(key: str, org: Org, n: int) -> Anchor:
     return Anchor(key, org, person, entity, user, membership, token, case, alert, attachment)
 
 
-@pytest.fixture
-def world(db: Any) -> dict[str, Anchor]:
+def _make_world() -> dict[str, Anchor]:
     anchors: dict[str, Anchor] = {}
     orgs = {membership_of(u).org for u in DEMO_USERS}
     ningbo = Org.objects.get(name="宁波市司法局")
@@ -153,6 +164,90 @@ def world(db: Any) -> dict[str, Anchor]:
     for n, org in enumerate(sorted(orgs | {ningbo, foreign}, key=lambda o: o.path)):
         anchors[str(org.pk)] = _make_anchor(str(org.pk), org, n)
     return anchors
+
+
+@contextmanager
+def _rolled_back() -> Iterator[None]:
+    """A transaction (a savepoint inside another) that is always rolled back. Marked like Django's TestCase
+    blocks, so the durable transactions of the services may open inside it."""
+    block = transaction.atomic()
+    block._from_testcase = True  # type: ignore[attr-defined]
+    with block:
+        yield
+        transaction.set_rollback(True)
+
+
+class MatrixWorld:
+    """What the matrix builds once per module run (per xdist worker) and every route test shares: the
+    anchors, a signed-in client per demo account, the accounts' memberships and, per object kind, the
+    (inside, outside) ids of each account. It lives in a transaction rolled back when the module ends;
+    each test adds its own transaction (``db``) and each request one more, also rolled back, so every
+    request meets the same world."""
+
+    def __init__(self) -> None:
+        self.anchors = _make_world()
+        self.memberships = {u: membership_of(u) for u in DEMO_USERS}
+        self.clients: dict[str | None, Client] = {None: Client()}
+        for username in DEMO_USERS:
+            self.clients[username] = self._signed_in(username)
+        self.cookies = {u: copy.deepcopy(c.cookies) for u, c in self.clients.items()}
+        self._ids: dict[tuple[str, str], tuple[list[Any], list[Any]]] = {}
+
+    def _signed_in(self, username: str) -> Client:
+        """Like ``sifa.core.testing.client_for``, once: the session is stored in the module's transaction.
+        Its last activity is put a day ahead so a slow run never reaches the idle timeout (each request is
+        rolled back, so the middleware's update of it never sticks)."""
+        membership = self.memberships[username]
+        client = Client()
+        client.force_login(membership.user)
+        session = client.session
+        session[SESSION_MEMBERSHIP] = membership.pk
+        session[SESSION_LAST_SEEN] = time.time() + 86400
+        session.save()
+        return client
+
+    def ids(self, kind: str, username: str) -> tuple[list[Any], list[Any]]:
+        return self._ids[(kind, username)]
+
+    def make_ids(self, kind: str) -> None:
+        """The (inside, outside) ids of ``kind`` for every account, made once (outside any test's transaction)."""
+        for username in DEMO_USERS:
+            if (kind, username) not in self._ids:
+                self._ids[(kind, username)] = _object_ids(kind, username, self.anchors)
+
+    def request(self, username: str | None, method: str, url: str, body: dict[str, Any], *, api_call: bool) -> Any:
+        """One request as ``username`` (None: anonymous) with the account's own cookies, rolled back."""
+        client = self.clients[username]
+        client.cookies = copy.deepcopy(self.cookies[username])
+        with _rolled_back():
+            return _request(client, method, url, body, api_call=api_call)
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[MatrixWorld]:
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block._from_testcase = True  # type: ignore[attr-defined]
+        block.__enter__()
+        try:
+            yield MatrixWorld()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, matrix_world: MatrixWorld) -> MatrixWorld:
+    """The module's world with the ids of this test's object kind made. Tests request it BEFORE ``db``
+    (pytest sets up fixtures of one scope in the order of the signature), so the ids are made in the
+    module's transaction and outlive the test's own one."""
+    if len(transaction.get_connection().atomic_blocks) != 1:
+        raise RuntimeError("request `world` before `db`: the matrix ids must not be made inside a test's transaction")
+    params = request.node.callspec.params
+    spec = PAGES[params["name"]] if "name" in params else API[params["route"]]
+    if spec.obj is not None:
+        matrix_world.make_ids(spec.obj)
+    return matrix_world
 
 
 def _inside(actor_org: Org, anchor: Anchor) -> bool:
@@ -200,37 +295,54 @@ def _object_ids(kind: str, username: str, world: dict[str, Anchor]) -> tuple[lis
         from sifa.modules.judicial_office.tests.plan_factories import matrix_objects as plan_objects
 
         return plan_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("movement_case", "leave_pending", "leave_approved", "transfer_requested", "transfer_accepted",
+                "monitoring_pending", "monitoring_active"):  # 社区矫正 · 外出、执行地变更、电子定位, made on demand
+        from sifa.modules.correction.tests.movement_factories import matrix_objects as movement_objects
+
+        return movement_objects(kind, me.org, [a.org for a in world.values()])
     if kind in ("service_place", "place_photo", "public_place", "public_photo"):
         from sifa.modules.legal_services.tests.factories import matrix_objects as place_objects
 
         return place_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("supervision_case", "supervision_plan", "supervision_task", "supervision_member", "supervision_rule"):
+        from sifa.modules.correction.tests.supervision_factories import matrix_objects as supervision_objects
+
+        return supervision_objects(kind, me.org, [a.org for a in world.values()])  # 社区矫正 · 监督管理
+    if kind in ("field_report", "correction_suggestion", "keyword_rule"):  # 社区矫正 · 现场报告, made on demand
+        from sifa.modules.correction.tests.report_factories import matrix_objects as report_objects
+
+        return report_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("correction_case", "correction_assessment"):  # 社区矫正 · 接收、档案、调查评估, made on demand
+        from sifa.modules.correction.tests.lifecycle_factories import matrix_objects as lifecycle_objects
+
+        return lifecycle_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("sanctions_case", "sanction", "revocation_proposal", "commutation"):  # 社区矫正 · 奖惩与提请
+        from sifa.modules.correction.tests.sanction_factories import matrix_objects as sanction_objects
+
+        return sanction_objects(kind, me.org, [a.org for a in world.values()])
     attr = {"person": "person", "entity": "entity", "user": "user", "membership": "membership", "org": "org",
             "case": "case", "alert": "alert", "attachment": "attachment"}[kind]
     return [getattr(own, attr).pk], [getattr(a, attr).pk for a in outside]
 
 
-def _perms(username: str) -> set[str]:
-    return set(membership_of(username).role.permissions)
-
-
-def _allowed(spec: RouteSpec, username: str | None) -> bool:
+def _allowed(spec: RouteSpec, me: Membership | None) -> bool:
     if spec.auth == "public":
         return True
-    if username is None:
+    if me is None:
         return False
     if spec.auth.startswith("roles:"):
-        return membership_of(username).role.code in spec.auth[len("roles:"):].split(",")
-    return spec.auth == "login" or spec.auth in _perms(username)
+        return me.role.code in spec.auth[len("roles:"):].split(",")
+    return spec.auth == "login" or spec.auth in set(me.role.permissions)
 
 
-def _leaks(body: str, username: str, world: dict[str, Anchor]) -> list[str]:
-    me = membership_of(username)
-    return [m for a in world.values() if not _inside(me.org, a) for m in a.markers if m in body]
+def _leaks(body: str, me: Membership, world: MatrixWorld) -> list[str]:
+    return [m for a in world.anchors.values() if not _inside(me.org, a) for m in a.markers if m in body]
 
 
 def _page_url(name: str, obj_id: int | None) -> str:
     takes_arg = "<" in page_routes()[name]
-    return reverse(name, args=[obj_id]) if takes_arg and obj_id is not None else reverse(name)
+    url = reverse(name, args=[obj_id]) if takes_arg and obj_id is not None else reverse(name)
+    return f"{url}?{PAGES[name].query}" if PAGES[name].query else url
 
 
 def _request(client: Client, method: str, url: str, body: dict[str, Any], *, api_call: bool) -> Any:
@@ -241,8 +353,7 @@ def _request(client: Client, method: str, url: str, body: dict[str, Any], *, api
     return client.get(url)
 
 
-def _fill(body: dict[str, Any], username: str, n: int, obj_id: int | None = None) -> dict[str, Any]:
-    me = membership_of(username)
+def _fill(body: dict[str, Any], me: Membership, n: int, obj_id: int | None = None) -> dict[str, Any]:
     out = {}
     for k, v in body.items():
         if v == "{obj}":
@@ -258,11 +369,11 @@ def _fill(body: dict[str, Any], username: str, n: int, obj_id: int | None = None
     return out
 
 
-def _check(route: str, spec: RouteSpec, url_for: Any, *, api_call: bool, world: dict[str, Anchor]) -> list[str]:
+def _check(route: str, spec: RouteSpec, url_for: Any, *, api_call: bool, world: MatrixWorld) -> list[str]:
     failures: list[str] = []
     # anonymous
     url = url_for(None if spec.obj is None else 1)
-    r = _request(Client(), spec.method, url, {}, api_call=api_call)
+    r = world.request(None, spec.method, url, {}, api_call=api_call)
     if spec.auth == "public":
         if r.status_code >= 500:
             failures.append(f"{route} anonymous → {r.status_code}")
@@ -271,15 +382,16 @@ def _check(route: str, spec: RouteSpec, url_for: Any, *, api_call: bool, world: 
     elif not api_call and not (r.status_code == 302 and "/accounts/login/" in r["Location"]):
         failures.append(f"{route} anonymous → {r.status_code}, expected login redirect")
     for n, username in enumerate(DEMO_USERS):
-        allowed = _allowed(spec, username)
+        me = world.memberships[username]
+        allowed = _allowed(spec, me)
         if spec.obj is None:
             targets = [(None, True)]
         else:
-            inside, outside = _object_ids(spec.obj, username, world)
+            inside, outside = world.ids(spec.obj, username)
             targets = [(i, True) for i in inside] + [(o, False) for o in outside]
         for obj_id, is_inside in targets:
-            body = _fill(spec.body, username, n, obj_id)
-            r = _request(client_for(username), spec.method, url_for(obj_id), body, api_call=api_call)
+            body = _fill(spec.body, me, n, obj_id)
+            r = world.request(username, spec.method, url_for(obj_id), body, api_call=api_call)
             where = f"{route} as {username} ({'inside' if is_inside else 'outside'} {obj_id})"
             if r.status_code >= 500:
                 failures.append(f"{where} → {r.status_code}")
@@ -292,21 +404,21 @@ def _check(route: str, spec: RouteSpec, url_for: Any, *, api_call: bool, world: 
                 failures.append(f"{where} → {r.status_code}, expected access")
             content_type = r.get("Content-Type", "")
             if "html" in content_type or "json" in content_type:
-                leaked = _leaks(r.content.decode(errors="replace"), username, world)
+                leaked = _leaks(r.content.decode(errors="replace"), me, world)
                 if leaked:
                     failures.append(f"{where} leaked {leaked}")
     return failures
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_route(name: str, world: dict[str, Anchor]) -> None:
+def test_page_route(name: str, world: MatrixWorld, db: Any) -> None:
     spec = PAGES[name]
     failures = _check(name, spec, lambda obj_id: _page_url(name, obj_id), api_call=False, world=world)
     assert failures == []
 
 
 @pytest.mark.parametrize("route", sorted(API))
-def test_api_route(route: str, world: dict[str, Anchor]) -> None:
+def test_api_route(route: str, world: MatrixWorld, db: Any) -> None:
     spec = API[route]
     method, path = route.split(" ", 1)
     spec = RouteSpec(spec.auth, spec.obj, method, spec.body, outside_status=spec.outside_status)
