@@ -20,7 +20,17 @@ pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("test-scan")
 
 
+def _quiet_world() -> None:
+    """The demo world holds other modules' cases with running deadlines and open alerts (社区矫正); these tests
+    count what one scan or escalation run does for their own case, so the rest is set aside first."""
+    from sifa.core.cases.models import CaseDeadline
+
+    CaseDeadline.objects.filter(status="running").update(status="stopped")
+    Alert.objects.all().delete()
+
+
 def _accepted_case(username: str = "office1", received_on: str = "2025-09-28") -> Case:
+    _quiet_world()
     actor = actor_for(username)
     case = open_case(actor=actor, case_type="test_case", title="预警测试")
     return transition_case(actor=actor, case=case, transition="accept", data={"received_on": received_on, "accepted_on": "2025-10-11"})
@@ -33,10 +43,12 @@ def test_due_soon_then_overdue_c01_dates():
     result = evaluate_alert_rules(actor=SYSTEM, today=datetime.date(2025, 10, 9))
     # then one due-soon alert for the review deadline, aimed at the office
     due_soon = Alert.objects.get(case=case, rule_code="deadline.due_soon")
-    assert result["opened"] == 1 and due_soon.level == "yellow" and due_soon.org == case.org
+    assert result["opened"] >= 1 and Alert.objects.filter(case=case).count() == 1  # other modules' rules run too
+    assert due_soon.level == "yellow" and due_soon.org == case.org
     assert "2025-10-11" in due_soon.title and "AR-11" in due_soon.detail
     # when the scan runs again the same day: no duplicate
-    assert evaluate_alert_rules(actor=SYSTEM, today=datetime.date(2025, 10, 9))["opened"] == 0
+    evaluate_alert_rules(actor=SYSTEM, today=datetime.date(2025, 10, 9))
+    assert Alert.objects.filter(case=case).count() == 1
     # when the period has passed: an overdue alert opens and the due-soon alert notes its condition cleared
     evaluate_alert_rules(actor=SYSTEM, today=datetime.date(2025, 10, 13))
     overdue = Alert.objects.get(case=case, rule_code="deadline.overdue")
@@ -120,7 +132,9 @@ def test_closed_alerts_do_not_escalate():
     evaluate_alert_rules(actor=SYSTEM, today=datetime.date(2025, 10, 13))
     alert = Alert.objects.get(case=case, rule_code="deadline.overdue")
     act_on_alert(actor=actor_for("county"), alert=alert, action="close", note="已处理")
-    assert escalate_overdue_alerts(actor=SYSTEM, now=timezone.now() + datetime.timedelta(days=10)) == 0
+    escalate_overdue_alerts(actor=SYSTEM, now=timezone.now() + datetime.timedelta(days=10))
+    alert.refresh_from_db()
+    assert alert.escalations == 0 and alert.escalated_to is None
 
 
 def test_periodic_jobs_are_registered_and_run():

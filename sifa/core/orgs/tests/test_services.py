@@ -464,7 +464,7 @@ def test_children_of_the_county_sum_to_its_persons(county_org):
         assert n.persons == Person.objects.filter(org=n.org).count()
         assert (n.orgs, n.judicial_offices) == (2, 1)  # itself and its 人民调解委员会
     office1 = next(n for n in nodes if n.org == membership_of("office1").org)
-    assert office1.users == Membership.objects.filter(org=office1.org, is_active=True).count() == 3
+    assert office1.users == Membership.objects.filter(org=office1.org, is_active=True).count() == 4  # staff, grid worker, office1, grid1
 
 
 def test_city_node_of_the_county_equals_the_sum_of_its_children(county_org):
@@ -504,7 +504,7 @@ def test_closed_org_is_left_out_today_and_shown_for_a_past_date(county_manager, 
 
     # then: today the successor stands in the tree, with the staff and the committee
     assert office1_org.pk not in today
-    assert (today[new.pk].orgs, today[new.pk].judicial_offices, today[new.pk].users) == (2, 1, 3)
+    assert (today[new.pk].orgs, today[new.pk].judicial_offices, today[new.pk].users) == (2, 1, 4)
     assert today[new.pk].persons == 0
     assert len(today) == 33
     # on a date before the change the old 司法所 stands there, as a 司法所, with its persons

@@ -48,7 +48,7 @@ def test_county_page_lists_its_children_with_counts(county_org):
     row = re.search(rf'<a href="{reverse("orgs:detail", args=[office.pk])}">{office.name}</a>.*?</tr>', html, re.S)
     assert row is not None
     counts = re.findall(r'<td class="text-end sifa-count[^"]*">(\d+)</td>', row.group(0))
-    assert counts == ["2", "1", str(office.persons.count()), "3"]
+    assert counts == ["2", "1", str(office.persons.count()), "4"]
 
 
 def test_breadcrumb_stops_at_the_actor_org(county_org):
