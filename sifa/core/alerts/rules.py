@@ -44,6 +44,9 @@ class AlertRule:
     sign_hours: int = 24
     handle_hours: int = 72
     verify_hours: int = 48
+    # Besides alerts.view, the permission needed to see this rule's alerts (their titles name people: a
+    # 社区矫正 alert is for those who may see correction files, not every alerts.view holder in scope).
+    permission: str | None = None
 
 
 def due_soon_lead_working_days() -> int:

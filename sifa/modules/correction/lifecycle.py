@@ -94,15 +94,15 @@ def _discharge_due(today: datetime.date) -> Iterable[AlertCondition]:
 REPORT_OVERDUE = AlertRule(
     code="correction.report_overdue", label="社区矫正对象未按期报到（移交）", level=AlertLevel.RED,
     description="报到期限（CC-06，十日）或移交期限（CC-07，十日）已届满而尚未接收：立即组织查找（CC-20）",
-    legal_basis="《社区矫正法》第二十一条、第三十条", evaluate=_report_overdue, sign_hours=4, handle_hours=24)
+    legal_basis="《社区矫正法》第二十一条、第三十条", evaluate=_report_overdue, sign_hours=4, handle_hours=24, permission="correction.view")
 LOST_CONTACT = AlertRule(
     code="correction.lost_contact", label="社区矫正对象失去联系", level=AlertLevel.RED,
     description="社区矫正对象失去联系：立即组织查找，公安等有关单位协助（CC-20）",
-    legal_basis="《社区矫正法》第三十条", sign_hours=2, handle_hours=24)
+    legal_basis="《社区矫正法》第三十条", sign_hours=2, handle_hours=24, permission="correction.view")
 DISCHARGE_DUE = AlertRule(
     code="correction.discharge_due", label="社区矫正期即将届满", level=AlertLevel.BLUE,
     description="矫正期在设定天数内（默认 30 天，配置 reminders.discharge_ahead_days）届满：准备解除（CC-32）",
-    legal_basis="《社区矫正法》第四十四条", evaluate=_discharge_due, sign_hours=72, handle_hours=24 * 30)
+    legal_basis="《社区矫正法》第四十四条", evaluate=_discharge_due, sign_hours=72, handle_hours=24 * 30, permission="correction.view")
 ALERT_RULES = (REPORT_OVERDUE, LOST_CONTACT, DISCHARGE_DUE)
 
 

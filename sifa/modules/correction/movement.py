@@ -71,12 +71,12 @@ def _monitoring_ending(today: datetime.date) -> Iterator[AlertCondition]:
 LEAVE_OVERDUE = AlertRule(
     code="correction.leave_overdue", label="社区矫正对象外出逾期未归", level=AlertLevel.ORANGE,
     description="已批准外出的社区矫正对象超过返回日期加销假期限（配置 leave.return_checkin_days）仍未销假",
-    legal_basis="《社区矫正法》第二十七条第一款（CC-12）", evaluate=_overdue_leaves, sign_hours=8, handle_hours=24)
+    legal_basis="《社区矫正法》第二十七条第一款（CC-12）", evaluate=_overdue_leaves, sign_hours=8, handle_hours=24, permission="correction.view")
 
 MONITORING_ENDING = AlertRule(
     code="correction.monitoring_ending", label="电子定位期限即将届满", level=AlertLevel.YELLOW,
     description="电子定位期间在配置 reminders.monitoring_end_ahead_days 天内届满，或已届满仍未解除、延长",
-    legal_basis="《社区矫正法》第二十九条第二款（CC-19）", evaluate=_monitoring_ending)
+    legal_basis="《社区矫正法》第二十九条第二款（CC-19）", evaluate=_monitoring_ending, permission="correction.view")
 
 
 def register() -> None:

@@ -64,7 +64,7 @@ KEYWORDS_MAX = 50
 FIELD_REPORT_RULE = AlertRule(
     code="correction.field_report", label="现场报告反映异常情况", level=AlertLevel.YELLOW,
     description="网格员、志愿者的现场报告按分类规则归入设有预警等级的类别（等级取分类规则所设）",
-    legal_basis="《社区矫正法》第二十六条（CC-14）；现场报告分类规则（本系统配置，可调整）")
+    legal_basis="《社区矫正法》第二十六条（CC-14）；现场报告分类规则（本系统配置，可调整）", permission="correction.view")
 
 
 @dataclasses.dataclass(frozen=True)

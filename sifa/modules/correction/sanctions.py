@@ -76,16 +76,14 @@ REVOCATION_GROUND = AlertRule(
     legal_basis="《刑诉法解释》第五百四十三条、第五百一十六条；《社区矫正法》第四十六条、第四十九条",
     evaluate=_revocation_conditions,
     sign_hours=24,
-    handle_hours=72,
-)
+    handle_hours=72, permission="correction.view")
 WARNING_GROUND = AlertRule(
     code="correction.warning_ground",
     label="受到两次训诫仍不改正（可给予警告）",
     level=AlertLevel.ORANGE,
     description="已决定的训诫达到配置次数后再次违规，且此后未提出警告 [NV]",
     legal_basis="《社区矫正法》第二十八条；《社区矫正法实施办法》（条号未核实）",
-    evaluate=_warning_conditions,
-)
+    evaluate=_warning_conditions, permission="correction.view")
 
 
 def register() -> None:

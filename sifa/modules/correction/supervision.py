@@ -104,7 +104,7 @@ def reassessment_conditions(today: datetime.date) -> Iterator[AlertCondition]:
 REASSESS_DUE = AlertRule(
     code="correction.level_reassess_due", label="管理等级定期复评到期", level=AlertLevel.YELLOW,
     description="矫正中的对象尚未评定管理等级，或距上次评定已满配置的复评周期",
-    legal_basis="《社区矫正法》第二十四条（CC-09）；复评周期为配置值 [NV]", evaluate=reassessment_conditions)
+    legal_basis="《社区矫正法》第二十四条（CC-09）；复评周期为配置值 [NV]", evaluate=reassessment_conditions, permission="correction.view")
 
 
 # --- work-log sources (自动汇入) ----------------------------------------------------------------------

@@ -56,12 +56,12 @@ LEVEL_KINDS = {"initial": "初次评定", "periodic": "定期复评", "adjustmen
 TASK_MISSED = AlertRule(
     code="correction.task_missed", label="社区矫正监管任务逾期未完成", level=AlertLevel.YELLOW,
     description="走访、教育学习、公益活动、病情报告等监管任务过期未完成（逾期未报告为红色）",
-    legal_basis="《社区矫正法》第二十三条、第二十四条（CC-09、CC-39）；频次为配置值 [NV]")
+    legal_basis="《社区矫正法》第二十三条、第二十四条（CC-09、CC-39）；频次为配置值 [NV]", permission="correction.view")
 REPORT_MISSED = dataclasses.replace(TASK_MISSED, level=AlertLevel.RED, sign_hours=8, handle_hours=24)
 LEVEL_OVERRIDE = AlertRule(
     code="correction.level_override", label="管理等级人工调整（报县级社区矫正机构）", level=AlertLevel.BLUE,
     description="工作人员确定的管理等级与评分建议不一致，理由报县级社区矫正机构知悉、核查",
-    legal_basis="《社区矫正法》第二十四条（CC-09）；等级设置为配置值 [NV]")
+    legal_basis="《社区矫正法》第二十四条（CC-09）；等级设置为配置值 [NV]", permission="correction.view")
 
 
 def county_agency_of(org: Org) -> Org:
