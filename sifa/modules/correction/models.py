@@ -18,6 +18,8 @@ field reports, sanctions.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -25,6 +27,10 @@ from django.utils import timezone
 from sifa.core.orgs.models import Org
 from sifa.core.orgs.scope import ScopedQuerySet
 from sifa.core.persons.models import Person
+
+if TYPE_CHECKING:
+    from sifa.core.accounts.actor import Actor
+
 from sifa.modules.correction.choices import (
     AssessmentConclusion,
     CommissionerType,
@@ -52,9 +58,27 @@ from sifa.modules.correction.sanction_choices import (
     ProposalStatus,
 )
 
+MINOR_FILES_PERMISSION = "correction.minor_files"
 
-class SubjectQuerySet(ScopedQuerySet["CorrectionSubject"]):
+
+class MinorRuleMixin:
+    """CC-35 (《社区矫正法》第五十四条第二款; CASES C-85): a minor's correction file is not provided to anyone
+    without a judicial need. Besides org scope, ``visible_to`` leaves minors' rows out for actors without
+    ``correction.minor_files``, so every page, API and export of every part of the module inherits the rule
+    (404 on a minor's row, as if missing). ``minor_field`` is the lookup of the subject's ``is_minor``."""
+
+    minor_field: str = ""
+
+    def visible_to(self, actor: Actor) -> Any:
+        qs = super().visible_to(actor)  # type: ignore[misc]
+        if actor.is_system or actor.has_perm(MINOR_FILES_PERMISSION):
+            return qs
+        return qs.exclude(**{self.minor_field: True})
+
+
+class SubjectQuerySet(MinorRuleMixin, ScopedQuerySet["CorrectionSubject"]):
     scope_path_field = "org__path"
+    minor_field = "is_minor"
 
 
 class CorrectionSubject(models.Model):
@@ -86,8 +110,9 @@ class CorrectionSubject(models.Model):
         return self.person.name
 
 
-class CorrectionCaseQuerySet(ScopedQuerySet["CorrectionCase"]):
+class CorrectionCaseQuerySet(MinorRuleMixin, ScopedQuerySet["CorrectionCase"]):
     scope_path_field = "org_path"
+    minor_field = "subject__is_minor"
 
 
 class CorrectionCase(models.Model):
@@ -172,8 +197,9 @@ class PreSentenceAssessment(models.Model):
         return f"调查评估 {self.person_name}"
 
 
-class CaseChildQuerySet(ScopedQuerySet[models.Model]):
+class CaseChildQuerySet(MinorRuleMixin, ScopedQuerySet[models.Model]):
     scope_path_field = "correction_case__org_path"
+    minor_field = "correction_case__subject__is_minor"
 
 
 class TeamMember(models.Model):

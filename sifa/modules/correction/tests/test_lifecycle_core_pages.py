@@ -89,3 +89,22 @@ def test_a_minors_documents_evidence_and_case_code_follow_the_minor_rule(db: Any
     assert office.get(f"/casecodes/cases/{minor.pk}/qr.svg").status_code == 404
     assert agency.get(f"/api/v1/cases/{minor.pk}/attachments").status_code == 200
     assert agency.get(f"/casecodes/cases/{minor.pk}/qr.svg").status_code == 200
+
+
+def test_every_part_applies_the_minor_rule(db: Any) -> None:
+    """CC-35 / C-85 lives in the module's querysets: supervision, sanctions and their API answer 404 on a minor's
+    case for a role without correction.minor_files, and the county agency reaches it."""
+    # given a minor's case and a sanction on it in office1's 司法所
+    from sifa.modules.correction.tests.sanction_factories import make_sanction
+
+    minor = make_correction(minor=True)
+    sanction = make_sanction(minor)
+    # when office1 (in scope, no correction.minor_files) and corr (with it) ask
+    office, agency = client_for("office1"), client_for("corr")
+    # then
+    assert office.get(f"/correction/supervision/{minor.pk}/").status_code == 404
+    assert office.get(f"/api/v1/correction/sanctions/cases/{minor.pk}").status_code == 404
+    assert office.get(f"/api/v1/correction/sanctions/{sanction.pk}").status_code == 404
+    assert all(row["id"] != sanction.pk for row in office.get("/api/v1/correction/sanctions").json()["items"])
+    assert agency.get(f"/correction/supervision/{minor.pk}/").status_code == 200
+    assert agency.get(f"/api/v1/correction/sanctions/{sanction.pk}").status_code == 200

@@ -80,7 +80,7 @@ def test_minor_plan_uses_age_and_schooling() -> None:
     # given a minor (17) who is not at school
     detail = make_correction(minor=True, attributes={"employment": "unemployed"})
     # when a plan is generated
-    measures = _by_rule(draft_plan(actor=actor_for("office1"), detail=detail))
+    measures = _by_rule(draft_plan(actor=actor_for("corr"), detail=detail))  # a minor's file: the county agency (CC-35)
     # then the minor's education and vocational training (CC-35) are recommended, the adult job referral is not
     assert {"minor-education", "minor-vocational"} <= set(measures)
     assert "job-referral" not in measures and "minor-schooling" not in measures

@@ -67,11 +67,11 @@ def test_c46b_minor_team_needs_a_minor_expert_also_after_18() -> None:
     # then the team lacks a person familiar with minors
     assert any("熟悉未成年人" in p for p in team_problems(detail))
     # when one joins, then the team is complete
-    expert = add_team_member(actor=actor_for("office1"), detail=detail, name="张老师", role="minor_expert", gender="M")
+    expert = add_team_member(actor=actor_for("corr"), detail=detail, name="张老师", role="minor_expert", gender="M")
     assert team_problems(detail) == []
     # and removing the only expert is refused
     with pytest.raises(ValidationFailed) as exc:
-        remove_team_member(actor=actor_for("office1"), member=expert)
+        remove_team_member(actor=actor_for("corr"), member=expert)
     assert "第五十二条" in exc.value.message
 
 
@@ -123,7 +123,7 @@ def test_team_card_on_the_page() -> None:
 def test_team_api() -> None:
     # given a minor's case
     detail = make_correction(minor=True)
-    client = client_for("office1")
+    client = client_for("corr")  # a minor's file: the county agency (CC-35)
     base = f"/api/v1/correction/supervision/cases/{detail.pk}/team"
     # when the team is read, then the missing expert is a problem
     assert any("熟悉未成年人" in p for p in client.get(base).json()["problems"])
