@@ -429,7 +429,8 @@ API: dict[str, RouteSpec] = {
                                                                           body={"returned_on": "2026-01-05"}),
     "GET /api/v1/correction/movement/transfers": RouteSpec("correction.view"),
     "POST /api/v1/correction/movement/cases/{case_id}/transfers": RouteSpec("correction.manage", obj="movement_case", body={
-        "to_org_id": 0, "new_address": "矩阵", "reason": "矩阵"}, note="no such 司法所 → 400 naming to_org_id"),
+        "to_org_id": 0, "new_address": "矩阵", "reason": "矩阵", "planned_move_on": "2099-01-01"},
+        note="no such 司法所 → 400 naming to_org_id"),
     "GET /api/v1/correction/movement/transfers/{transfer_id}": RouteSpec("correction.view", obj="transfer_requested"),
     "POST /api/v1/correction/movement/transfers/{transfer_id}/reply": RouteSpec("correction.manage",
                                                                                obj="transfer_requested",

@@ -110,7 +110,9 @@ class ResidenceTransferOut(Schema):
     status: str
     status_label: str
     requested_on: datetime.date
+    planned_move_on: datetime.date | None
     reply_due: datetime.date | None
+    handover_due: datetime.date | None
     replied_by: str
     reply_note: str
     completed_on: datetime.date | None
@@ -145,6 +147,7 @@ class ResidenceTransferOut(Schema):
 class ResidenceTransferIn(Schema):
     to_org_id: int = Field(..., description="新执行地司法所（可以是辖区外的司法所）")
     new_address: str = Field(..., max_length=255)
+    planned_move_on: datetime.date = Field(..., description="拟迁居日期（应至少提前 transfer.apply_ahead_days 日申请，CC-13 [NV]）")
     reason: str = Field(..., max_length=2000)
 
 
@@ -280,7 +283,7 @@ def create_transfer(request: HttpRequest, case_id: int, payload: ResidenceTransf
     detail = get_visible_or_404(CorrectionCase, actor, pk=case_id)
     target = sel.transfer_target(payload.to_org_id, field="to_org_id")
     transfer = services.request_transfer(actor=actor, detail=detail, to_org=target, new_address=payload.new_address,
-                                         reason=payload.reason)
+                                         reason=payload.reason, planned_move_on=payload.planned_move_on)
     return Status(201, sel.transfer_for(actor, transfer.pk))
 
 

@@ -195,9 +195,12 @@ def _days_after(day: datetime.date, n: int) -> datetime.date:
 
 @service("correction.transfer.requested")
 def request_transfer(*, actor: Actor, detail: CorrectionCase, to_org: Org, new_address: str,
-                     reason: str) -> ResidenceTransfer:
+                     reason: str, planned_move_on: datetime.date | None) -> ResidenceTransfer:
     """The current office asks to move the 执行地 to another 司法所 (CC-13, 《社区矫正法》第二十七条第二款).
-    The new office may lie outside the requester's scope; the reply is due within config
+
+    The request names the planned moving date, which must lie at least config
+    transfer.apply_ahead_days [NV] days after the request (0 turns the check off). The new office
+    may lie outside the requester's scope; the reply is due within config
     transfer.reply_working_days [NV] working days (deadlines engine calendar)."""
     actor.require("correction.manage")
     locked = _locked_detail(actor, detail)
@@ -209,16 +212,24 @@ def request_transfer(*, actor: Actor, detail: CorrectionCase, to_org: Org, new_a
         raise ValidationFailed("新执行地与现执行地相同", field="to_org")
     new_address = _text(new_address, "new_address", "新居住地", max_length=255)
     reason = _text(reason, "reason", "变更理由")
+    today = timezone.localdate()
+    ahead = int(config.section("transfer")["apply_ahead_days"])
+    if planned_move_on is None:
+        raise ValidationFailed("请填写拟迁居日期", field="planned_move_on")
+    if planned_move_on < today + datetime.timedelta(days=ahead):
+        raise ValidationFailed(
+            f"变更执行地应至少提前 {ahead} 日申请，拟迁居日期最早为 {today + datetime.timedelta(days=ahead):%Y-%m-%d}"
+            f"（CC-13，配置 transfer.apply_ahead_days [NV]）", field="planned_move_on")
     if rows_of(ResidenceTransfer).filter(correction_case=locked, status__in=(TransferStatus.REQUESTED,
                                                                            TransferStatus.ACCEPTED)).exists():
         raise Conflict("该对象已有办理中的执行地变更")
-    today = timezone.localdate()
     due = _working_days_after(today, int(config.section("transfer")["reply_working_days"]))
     transfer = rows_of(ResidenceTransfer).create(
         correction_case=locked, from_org=locked.case.org, to_org=to_org, new_address=new_address, reason=reason,
-        requested_on=today, reply_due=due)
+        requested_on=today, planned_move_on=planned_move_on, reply_due=due)
     record(actor=actor, action="correction.transfer.requested", obj=transfer, org_override=locked.case.org,
-           changes={"case": locked.case.number, "to_org": to_org.pk, "reply_due": due.isoformat()})
+           changes={"case": locked.case.number, "to_org": to_org.pk, "reply_due": due.isoformat(),
+                    "planned_move_on": planned_move_on.isoformat()})
     return transfer
 
 
@@ -233,7 +244,9 @@ def _locked_transfer(transfer: ResidenceTransfer) -> ResidenceTransfer:
 @service("correction.transfer.replied")
 def reply_transfer(*, actor: Actor, transfer: ResidenceTransfer, accept: bool, note: str = "") -> ResidenceTransfer:
     """The receiving side (staff of the new 司法所 or of its county) agrees or not (CC-13 征求意见); a refusal
-    states its reason. Nothing about the file beyond the request is shown to it before the hand-over."""
+    states its reason. Nothing about the file beyond the request is shown to it before the hand-over.
+    An acceptance sets the hand-over due date: config transfer.handover_working_days [NV] working days
+    after the reply."""
     actor.require("correction.manage")
     locked = _locked_transfer(transfer)
     if not sel.is_receiving_side(actor, locked):
@@ -248,7 +261,10 @@ def reply_transfer(*, actor: Actor, transfer: ResidenceTransfer, accept: bool, n
     locked.status = TransferStatus.ACCEPTED if accept else TransferStatus.REJECTED
     locked.replied_by = f"{actor.name}（{actor.org.name if actor.org else '系统'}）"[:150]
     locked.reply_note = note[:2000]
-    locked.save(update_fields=["status", "replied_by", "reply_note"])
+    if accept:
+        locked.handover_due = _working_days_after(timezone.localdate(),
+                                                  int(config.section("transfer")["handover_working_days"]))
+    locked.save(update_fields=["status", "replied_by", "reply_note", "handover_due"])
     record(actor=actor, action="correction.transfer.replied", obj=locked, org_override=actor.org or locked.to_org,
            changes={"status": locked.status, "note": note[:200], "late": timezone.localdate() > (locked.reply_due
                                                                                             or timezone.localdate())})
@@ -289,7 +305,8 @@ def complete_transfer(*, actor: Actor, transfer: ResidenceTransfer,
     """Hand the file over (CC-13): the workflow step ``change_execution_place`` (county agency), the case,
     its detail, its subject and its tasks move to the new office (the old office no longer sees the
     file; its evaluation history moves with it), the notices are recorded, and the subject must report
-    at the new place within config transfer.report_days [NV]."""
+    at the new place within config transfer.report_days [NV]. A hand-over after the due date set at
+    acceptance (transfer.handover_working_days [NV]) is recorded as late, with the days over."""
     if not role_allowed(actor, AGENCY):
         raise PermissionDeniedError("执行地变更由县级社区矫正机构决定并办理交接（CC-13）")
     locked = _locked_transfer(transfer)
@@ -316,9 +333,10 @@ def complete_transfer(*, actor: Actor, transfer: ResidenceTransfer,
     locked.completed_on = completed_on
     locked.report_due = _days_after(completed_on, report_days)
     locked.save(update_fields=["status", "completed_on", "report_due"])
+    late_days = (completed_on - locked.handover_due).days if locked.handover_due else 0
     record(actor=actor, action="correction.transfer.completed", obj=locked, org_override=actor.org,
            changes={"case": case.number, "from_org": old_org_id, "to_org": to_org.pk, "notices": notices,
-                    "report_due": locked.report_due.isoformat()})
+                    "report_due": locked.report_due.isoformat(), "handover_late_days": max(late_days, 0)})
     return locked
 
 

@@ -95,6 +95,7 @@ class CheckInForm(BootstrapMixin, forms.Form):
 class TransferForm(BootstrapMixin, forms.Form):
     to_org = forms.IntegerField(label="新执行地司法所", widget=forms.Select)
     new_address = forms.CharField(label="新居住地", max_length=255)
+    planned_move_on = forms.DateField(label="拟迁居日期", widget=DATE)
     reason = forms.CharField(label="变更理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, current_org_id: int | None = None, **kwargs: Any) -> None:
@@ -261,6 +262,9 @@ def _transfer_context(request: HttpRequest, transfer: ResidenceTransfer, **forms
         "transfer_config": config.section("transfer"), "transfer_flag": config.flag("transfer"),
         "late": transfer.status == TransferStatus.REQUESTED and transfer.reply_due is not None
         and transfer.reply_due < timezone.localdate(),
+        "handover_late": transfer.handover_due is not None and (
+            (transfer.status == TransferStatus.ACCEPTED and transfer.handover_due < timezone.localdate())
+            or (transfer.completed_on is not None and transfer.completed_on > transfer.handover_due)),
     }
 
 
@@ -275,7 +279,8 @@ def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
             target = sel.transfer_target(form.cleaned_data["to_org"])
             transfer = services.request_transfer(actor=actor, detail=detail, to_org=target,
                                                  new_address=form.cleaned_data["new_address"],
-                                                 reason=form.cleaned_data["reason"])
+                                                 reason=form.cleaned_data["reason"],
+                                                 planned_move_on=form.cleaned_data["planned_move_on"])
         except SifaError as exc:
             attach_error(form, exc)
         else:

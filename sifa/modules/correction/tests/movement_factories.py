@@ -30,6 +30,8 @@ from sifa.modules.correction.models import (
 )
 from sifa.modules.correction.tests.factories import make_correction, office_of
 
+MOVE_ON = datetime.date.today() + datetime.timedelta(days=45)  # CC-13: at least transfer.apply_ahead_days ahead
+
 _seq = itertools.count(1)
 
 
@@ -136,7 +138,7 @@ def cover_request_transfer(actor: Actor) -> Any:
     from sifa.modules.correction.movement_services import request_transfer
 
     return request_transfer(actor=actor, detail=_office1_case(), to_org=office_of("office2"), new_address="新址1号",
-                            reason="随子女居住")
+                            reason="随子女居住", planned_move_on=MOVE_ON)
 
 
 def accepted_transfer(status: str = TransferStatus.ACCEPTED) -> ResidenceTransfer:

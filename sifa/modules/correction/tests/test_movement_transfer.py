@@ -12,7 +12,7 @@ from sifa.core.audit.models import AuditEvent
 from sifa.core.cases.errors import GuardFailed
 from sifa.core.cases.models import Case
 from sifa.core.deadlines.selectors import working_calendar
-from sifa.core.errors import Conflict, NotFound
+from sifa.core.errors import Conflict, NotFound, ValidationFailed
 from sifa.core.orgs.scope import get_visible_or_404
 from sifa.core.testing import actor_for, client_for
 from sifa.modules.correction import config
@@ -23,13 +23,15 @@ from sifa.modules.correction.movement_services import complete_transfer, reply_t
 from sifa.modules.correction.tests.factories import make_correction, office_of
 from sifa.modules.correction.tests.movement_factories import other_county_office
 
+MOVE_ON = datetime.date.today() + datetime.timedelta(days=45)  # CC-13: at least transfer.apply_ahead_days ahead
+
 
 def test_request_computes_the_reply_due_in_working_days(db: Any) -> None:
     # given a subject of office1
     detail = make_correction()
     # when the office asks office2 (config transfer.reply_working_days [NV])
     transfer = request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"),
-                                new_address="富阳区新址1号", reason="随子女居住")
+                                new_address="富阳区新址1号", reason="随子女居住", planned_move_on=MOVE_ON)
     # then
     days = int(config.section("transfer")["reply_working_days"])
     assert transfer.reply_due == working_calendar().add_working_days(timezone.localdate(), days)
@@ -39,7 +41,7 @@ def test_request_computes_the_reply_due_in_working_days(db: Any) -> None:
 def test_the_requesting_office_cannot_answer_its_own_request(db: Any) -> None:
     detail = make_correction()
     transfer = request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"),
-                                new_address="新址", reason="工作调动")
+                                new_address="新址", reason="工作调动", planned_move_on=MOVE_ON)
     with pytest.raises(GuardFailed):
         reply_transfer(actor=actor_for("office1"), transfer=transfer, accept=True)
 
@@ -47,17 +49,17 @@ def test_the_requesting_office_cannot_answer_its_own_request(db: Any) -> None:
 def test_a_second_open_transfer_is_refused(db: Any) -> None:
     detail = make_correction()
     request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"), new_address="新址",
-                     reason="工作调动")
+                     reason="工作调动", planned_move_on=MOVE_ON)
     with pytest.raises(Conflict):
         request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"), new_address="新址",
-                         reason="工作调动")
+                         reason="工作调动", planned_move_on=MOVE_ON)
 
 
 def test_hand_over_moves_the_file_to_the_new_office(db: Any) -> None:
     # given office1's subject, transfer to office2 agreed by office2
     detail = make_correction()
     transfer = request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"),
-                                new_address="新址", reason="购房迁居")
+                                new_address="新址", reason="购房迁居", planned_move_on=MOVE_ON)
     # the receiving office sees the request though the file is not in its scope yet
     with pytest.raises(NotFound):
         get_visible_or_404(CorrectionCase, actor_for("office2"), pk=detail.pk)
@@ -90,7 +92,7 @@ def test_transfer_to_an_office_of_another_county(db: Any) -> None:
     detail = make_correction()
     # when office1 asks it (the target is looked up among all offices)
     response = client_for("office1").post(f"/api/v1/correction/movement/cases/{detail.pk}/transfers", data={
-        "to_org_id": target.pk, "new_address": "西湖区某路", "reason": "工作调动"}, content_type="application/json")
+        "to_org_id": target.pk, "new_address": "西湖区某路", "reason": "工作调动", "planned_move_on": MOVE_ON.isoformat()}, content_type="application/json")
     # then
     assert response.status_code == 201, response.content
     body = response.json()
@@ -103,7 +105,8 @@ def test_transfer_to_an_office_of_another_county(db: Any) -> None:
 def test_unknown_target_office_names_the_field(db: Any) -> None:
     detail = make_correction()
     response = client_for("office1").post(f"/api/v1/correction/movement/cases/{detail.pk}/transfers", data={
-        "to_org_id": 999999, "new_address": "某路", "reason": "工作调动"}, content_type="application/json")
+        "to_org_id": 999999, "new_address": "某路", "reason": "工作调动",
+        "planned_move_on": MOVE_ON.isoformat()}, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "to_org_id"
 
@@ -111,6 +114,43 @@ def test_unknown_target_office_names_the_field(db: Any) -> None:
 def test_office_staff_cannot_complete_the_hand_over(db: Any) -> None:
     detail = make_correction()
     transfer = request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"),
-                                new_address="新址", reason="购房迁居")
+                                new_address="新址", reason="购房迁居", planned_move_on=MOVE_ON)
     response = client_for("office1").post(f"/correction/movement/transfers/{transfer.pk}/complete/")
     assert response.status_code == 403
+
+
+def test_a_move_planned_too_soon_is_refused_naming_the_date(db: Any) -> None:
+    """CC-13 [NV]: the request comes at least transfer.apply_ahead_days before the planned move."""
+    detail = make_correction()
+    ahead = int(config.section("transfer")["apply_ahead_days"])
+    too_soon = timezone.localdate() + datetime.timedelta(days=ahead - 1)
+    with pytest.raises(ValidationFailed) as caught:
+        request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"), new_address="新址",
+                         reason="工作调动", planned_move_on=too_soon)
+    assert caught.value.field == "planned_move_on" and f"至少提前 {ahead} 日" in str(caught.value)
+    assert not detail.transfers.exists()
+    # exactly the configured lead time is enough
+    transfer = request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"),
+                                new_address="新址", reason="工作调动",
+                                planned_move_on=timezone.localdate() + datetime.timedelta(days=ahead))
+    assert transfer.planned_move_on == timezone.localdate() + datetime.timedelta(days=ahead)
+
+
+def test_acceptance_sets_the_hand_over_due_date_and_a_late_hand_over_is_recorded(db: Any) -> None:
+    """CC-13 [NV]: hand-over within transfer.handover_working_days working days of the acceptance."""
+    detail = make_correction()
+    transfer = request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"),
+                                new_address="新址", reason="购房迁居", planned_move_on=MOVE_ON)
+    accepted = reply_transfer(actor=actor_for("office2"), transfer=transfer_for(actor_for("office2"), transfer.pk),
+                              accept=True, note="同意接收")
+    days = int(config.section("transfer")["handover_working_days"])
+    assert accepted.handover_due == working_calendar().add_working_days(timezone.localdate(), days)
+    # the hand-over is recorded two days after the due date (the due date moved into the past)
+    ResidenceTransferModel = type(accepted)
+    past_due = timezone.localdate() - datetime.timedelta(days=2)
+    ResidenceTransferModel.objects.filter(pk=accepted.pk).update(handover_due=past_due)
+    complete_transfer(actor=actor_for("corr"), transfer=accepted)
+    event = AuditEvent.objects.filter(action="correction.transfer.completed").latest("id")
+    assert event.changes["handover_late_days"] == 2
+    page = client_for("corr").get(f"/correction/movement/transfers/{accepted.pk}/")
+    assert "已超期" in page.content.decode()

@@ -16,6 +16,8 @@ from sifa.modules.correction.models import LeaveRequest
 from sifa.modules.correction.tests.factories import make_correction, office_of
 from sifa.modules.correction.tests.movement_factories import make_leave, make_monitoring
 
+MOVE_ON = datetime.date.today() + datetime.timedelta(days=45)  # CC-13: at least transfer.apply_ahead_days ahead
+
 
 def test_leave_form_shows_the_nv_flag_and_creates_a_request(db: Any) -> None:
     # given
@@ -105,7 +107,7 @@ def test_transfer_page_for_the_receiving_side(db: Any) -> None:
 
     detail = make_correction()
     transfer = request_transfer(actor=actor_for("office1"), detail=detail, to_org=office_of("office2"),
-                                new_address="新址", reason="随子女居住")
+                                new_address="新址", reason="随子女居住", planned_move_on=MOVE_ON)
     page = client_for("office2").get(f"/correction/movement/transfers/{transfer.pk}/")
     text = page.content.decode()
     assert page.status_code == 200 and "新执行地回复" in text and config.flag("transfer") in text
