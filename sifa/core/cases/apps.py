@@ -17,3 +17,12 @@ class CasesConfig(AppConfig):
         registry.register_audit_action("cases.deadline.extended", "延长案件期限")
         registry.register_permission("cases.deadlines.adjust", "中止、延长案件期限")
         registry.menu.register("cases", MenuEntry("cases", "案件", "cases:list", icon="briefcase", order=30))
+        from sifa.core.deadlines.signals import calendar_year_loaded
+
+        calendar_year_loaded.connect(_recompute_provisional, dispatch_uid="cases.recompute_provisional")
+
+
+def _recompute_provisional(sender: object, *, year: int, **kwargs: object) -> int:
+    from sifa.core.cases.services import recompute_provisional
+
+    return recompute_provisional(year)

@@ -156,6 +156,9 @@ class CaseDeadline(models.Model):
     flagged = models.CharField("待确认标记", max_length=16, blank=True, help_text="[NV]/[INT] 规则须提示")
     start_date = models.DateField("起算日")
     due_date = models.DateField("届满日")
+    provisional_year = models.PositiveSmallIntegerField(
+        "暂定（缺少该年节假日安排）", null=True, blank=True,
+        help_text="届满日落入尚未载入节假日安排的年份时为暂定的最早日期；载入该年安排后自动重算")
     status = models.CharField("状态", max_length=16, choices=DeadlineStatus.choices, default=DeadlineStatus.RUNNING)
     stopped_at = models.DateTimeField("完成时间", null=True, blank=True)
     explanation = models.JSONField("计算过程", default=list, blank=True)

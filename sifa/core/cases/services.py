@@ -99,7 +99,8 @@ def start_deadline(*, case: Case, key: str, rule: str, start: datetime.date | da
         defaults={
             "rule_id": rule, "variant": variant or "", "period": period or "", "custody_days": custody_days,
             "label": computed.label, "article": computed.article, "flagged": computed.flag,
-            "start_date": start, "due_date": computed.due_date, "status": DeadlineStatus.RUNNING,
+            "start_date": start, "due_date": computed.due_date, "provisional_year": computed.provisional_year,
+            "status": DeadlineStatus.RUNNING,
             "stopped_at": None, "explanation": computed.steps, "adjustments": [],
         },
     )
@@ -268,9 +269,30 @@ def _apply_adjustment(actor: Actor, deadline: CaseDeadline, adjustment: dict[str
                                        custody_days=deadline.custody_days)
     deadline.adjustments = adjustments
     deadline.due_date = computed.due_date
+    deadline.provisional_year = computed.provisional_year
     deadline.explanation = computed.steps
-    deadline.save(update_fields=["adjustments", "due_date", "explanation"])
+    deadline.save(update_fields=["adjustments", "due_date", "provisional_year", "explanation"])
     return deadline
+
+
+def recompute_provisional(year: int) -> int:
+    """Recompute every case deadline whose due date was provisional for want of ``year``'s holiday
+    notice (or an earlier one), now that it is loaded; returns how many changed. Called in the
+    transaction that loads the year (signal ``calendar_year_loaded``). No audit event of its own:
+    the calendar load is audited."""
+    changed = 0
+    rows = CaseDeadline.objects.select_for_update().filter(provisional_year__isnull=False, provisional_year__lte=year)
+    for deadline in rows:
+        computed = deadline_bridge.compute(deadline.rule_id, deadline.start_date, deadline.adjustments,
+                                           variant=deadline.variant or None, period=deadline.period or None,
+                                           custody_days=deadline.custody_days)
+        if (computed.due_date, computed.provisional_year) != (deadline.due_date, deadline.provisional_year):
+            changed += 1
+        deadline.due_date = computed.due_date
+        deadline.provisional_year = computed.provisional_year
+        deadline.explanation = computed.steps
+        deadline.save(update_fields=["due_date", "provisional_year", "explanation"])
+    return changed
 
 
 def _date(value: str, field: str) -> str:

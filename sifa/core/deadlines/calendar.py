@@ -156,6 +156,25 @@ class _Span:
     ordinals: list[int] = field(default_factory=list)
 
 
+PROVISIONAL_SOURCE = "provisional:earliest-bound"
+
+
+def earliest_bound_year(year: int) -> YearArrangement:
+    """A stand-in for a year whose notice is not loaded, in which EVERY day counts as a working day.
+
+    Counting forward through it gives the earliest date a period could end on whatever the notice
+    will say (no rest day can make a forward period shorter, GEN-04 rollover only moves it later).
+    Used only for provisional case deadlines (sifa.core.cases.deadline_bridge), never by the engine
+    itself, which still refuses a missing year (C-02).
+    """
+    first = datetime.date(year, 1, 1)
+    days = (datetime.date(year + 1, 1, 1) - first).days
+    weekends = frozenset(first + datetime.timedelta(days=i) for i in range(days)
+                         if (first + datetime.timedelta(days=i)).weekday() >= 5)
+    return YearArrangement(year=year, rest_days=frozenset(), makeup_days=weekends, notice="暂定（安排未载入）",
+                           source=PROVISIONAL_SOURCE)
+
+
 class WorkingCalendar:
     """Working days over the loaded years (GEN-10). Immutable once built."""
 
@@ -192,6 +211,13 @@ class WorkingCalendar:
     def has_year(self, year: int) -> bool:
         return year in self._years
 
+    def with_earliest_bound(self, through: int) -> WorkingCalendar:
+        """This calendar plus ``earliest_bound_year`` stand-ins for every missing year after the last
+        loaded one, through ``through`` (for provisional deadlines only)."""
+        last = max(self._years) if self._years else through
+        extra = [earliest_bound_year(y) for y in range(last + 1, through + 1)]
+        return WorkingCalendar([*self._years.values(), *extra])
+
     def _span(self, year: int) -> _Span:
         try:
             return self._spans[year]
@@ -213,6 +239,8 @@ class WorkingCalendar:
         """``2025-10-11（星期六，调休上班日）``; the year must be loaded."""
         arrangement = self.arrangement(day.year)
         weekday = WEEKDAYS[day.weekday()]
+        if arrangement.source == PROVISIONAL_SOURCE:
+            return f"{day.isoformat()}（{weekday}，{day.year} 年安排未载入，暂按工作日计）"
         if day in arrangement.makeup_days:
             kind = "，调休上班日"
         elif day in arrangement.rest_days:
