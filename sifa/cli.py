@@ -12,6 +12,9 @@
     sifa deadline         compute a statutory deadline (--rule AR-11 --start 2025-09-28 [--explain])
     sifa import-scheme    import one version of an assessment scheme (FILE.json|FILE.toml [--org ORG])
     sifa doc-template     build a GB/T 9704 .docx template from its layout spec (build SPEC_OR_CODE OUT.docx)
+    sifa import-laws      import Markdown law texts (a directory or files; a changed text becomes a new version)
+    sifa verify-draw      re-derive a random draw from its published pools and revealed seed (DRAW_OR_PLAN_NUMBER)
+    sifa eval retrieval   retrieval quality (NDCG@10/20/30, P@5, P@10, MAP) of the similar-case ranking
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ COMMANDS = {
     "verify": ("verify", "校验存证账本"),
     "import-scheme": ("import_scheme", "导入考核方案（JSON 或 TOML，每次导入一个版本）"),
     "doc-template": ("doc_template", "生成文书模板（doc-template build SPEC_OR_CODE OUT.docx）"),
+    "import-laws": ("import_laws", "导入法规文本（Markdown 目录或文件）"),
+    "verify-draw": ("verify_draw", "校验随机抽取结果（按公开的名单与种子重新推导）"),
+    "eval": ("eval", "评测（eval retrieval：类案检索质量）"),
 }
 
 

@@ -36,11 +36,11 @@ TEST_WORKFLOW = Workflow(
                            DeadlineStart("decision", "AR-29", start_field="accepted_on")), key=True),
         Transition("decide", "作出决定", ("accepted",), "decided", roles=("bureau_staff",),
                    required_fields=("decision_text",), guard=_needs_reason_for_refusal,
-                   stops=("review", "decision"), effects=(_record_effect,), key=True),
+                   stops=("review", "decision"), effects=(_record_effect,), key=True, done_field="decided_on"),
         Transition("close", "结案", ("decided",), "closed", roles=("bureau_staff", "office_staff")),
         Transition("withdraw", "撤回", ("registered", "accepted"), "withdrawn", required_fields=("reason",)),
     ),
-    field_labels={"decision_text": "决定内容", "reason": "撤回理由", "received_on": "收到日期", "accepted_on": "受理日期"},
+    field_labels={"decision_text": "决定内容", "reason": "撤回理由", "received_on": "收到日期", "accepted_on": "受理日期", "decided_on": "决定日期"},
 )
 
 TEST_CASE = CaseType(code="test_case", label="测试案件", number_word="测", workflow=TEST_WORKFLOW,

@@ -1,4 +1,6 @@
-"""Draw a workflow as an SVG from its spec (states in columns by distance from the initial state)."""
+"""Draw a workflow from its spec: as an SVG for the case page (states in columns by distance from the
+initial state), and as Mermaid text (``stateDiagram-v2``) for the modules' documentation, where a test in
+each module compares the document with the generated text so it cannot drift from the code."""
 
 from __future__ import annotations
 
@@ -66,3 +68,25 @@ def workflow_svg(workflow: Workflow, current: str | None = None) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _label(text: str) -> str:
+    """Mermaid labels end at a colon or a line break and choke on quotes; keep the Chinese text readable."""
+    return text.replace(":", "：").replace("\n", " ").replace('"', "“").replace(";", "；")
+
+
+def workflow_mermaid(workflow: Workflow) -> str:
+    """``stateDiagram-v2`` of ``workflow``: one declaration per state (its Chinese label), ``[*]`` into the
+    initial state, one arrow per (transition, source) labelled with the transition, terminal states into ``[*]``.
+    """
+    lines = ["stateDiagram-v2"]
+    for state in workflow.states:
+        lines.append(f"    state \"{_label(state.label)}\" as {state.code}")
+    lines.append(f"    [*] --> {workflow.initial}")
+    for transition in workflow.transitions:
+        for source in transition.sources:
+            lines.append(f"    {source} --> {transition.target}: {_label(transition.label)}")
+    for state in workflow.states:
+        if state.terminal:
+            lines.append(f"    {state.code} --> [*]")
+    return "\n".join(lines) + "\n"

@@ -76,6 +76,19 @@ def _start_date(data: Mapping[str, Any], field: str | None, workflow: Workflow) 
         raise ValidationFailed(f"「{workflow.label_of(field)}」应为日期（YYYY-MM-DD）", field=field) from exc
 
 
+def _met_at(data: Mapping[str, Any], field: str | None, workflow: Workflow, now: datetime.datetime) -> datetime.datetime:
+    """When the deadlines a step stops were met: the step's own date (``Transition.done_field``, noon of
+    that day), never later than now; else now."""
+    if field is None or not data.get(field):
+        return now
+    value = _start_date(data, field, workflow)
+    if isinstance(value, datetime.datetime):
+        met = value if timezone.is_aware(value) else timezone.make_aware(value)
+    else:
+        met = timezone.make_aware(datetime.datetime.combine(value, datetime.time(12)))
+    return min(met, now)
+
+
 def _start_deadlines(case: Case, transition: Transition, data: Mapping[str, Any], workflow: Workflow) -> None:
     for spec in transition.starts:
         start_deadline(case=case, key=spec.key, rule=spec.rule, start=_start_date(data, spec.start_field, workflow),
@@ -104,6 +117,20 @@ def start_deadline(*, case: Case, key: str, rule: str, start: datetime.date | da
             "stopped_at": None, "explanation": computed.steps, "adjustments": [],
         },
     )
+    return deadline
+
+
+def stop_deadline(*, case: Case, key: str, at: datetime.datetime | None = None) -> CaseDeadline | None:
+    """Stop the running deadline ``key`` of ``case`` (met at ``at``, default now), as a transition's
+    ``stops`` does; None when there is no such running deadline. For a module service that meets a
+    deadline outside a workflow transition (AP-29 withdrawal). No audit event: the caller records its own."""
+    deadline = CaseDeadline.objects.select_for_update().filter(case=case, key=key,
+                                                              status=DeadlineStatus.RUNNING).first()
+    if deadline is None:
+        return None
+    deadline.status = DeadlineStatus.STOPPED
+    deadline.stopped_at = at or timezone.now()
+    deadline.save(update_fields=["status", "stopped_at"])
     return deadline
 
 
@@ -211,6 +238,7 @@ def _apply(*, actor: Actor, case: Case, transition: str,
     from_state = locked.state
     locked.state = step.target
     now = timezone.now()
+    met_at = _met_at(payload, step.done_field, workflow, now)
     fields = ["state"]
     if workflow.state(step.target).terminal:
         locked.closed_at = now
@@ -227,10 +255,10 @@ def _apply(*, actor: Actor, case: Case, transition: str,
         _log_key_transition(locked, logged)
     if workflow.state(step.target).terminal:  # a closed case keeps no running deadline
         CaseDeadline.objects.filter(case=locked, status=DeadlineStatus.RUNNING).update(
-            status=DeadlineStatus.STOPPED, stopped_at=now)
+            status=DeadlineStatus.STOPPED, stopped_at=met_at)
     elif step.stops:
         CaseDeadline.objects.filter(case=locked, key__in=step.stops, status=DeadlineStatus.RUNNING).update(
-            status=DeadlineStatus.STOPPED, stopped_at=now)
+            status=DeadlineStatus.STOPPED, stopped_at=met_at)
     _start_deadlines(locked, step, payload, workflow)
     for effect in step.effects:
         transaction.on_commit(functools.partial(effect, locked.pk))

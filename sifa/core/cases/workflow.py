@@ -65,7 +65,9 @@ class Transition:
 
     ``guard`` returns ``None`` when the step may be taken, or a Chinese reason why not.
     ``required_fields`` must be present (non-empty) in the transition data. ``key`` transitions are
-    also written to the evidence ledger (entry type ``case.transition``).
+    also written to the evidence ledger (entry type ``case.transition``). ``done_field`` names the
+    data field (a date) on which the deadlines the step stops were met — a step recorded after the
+    fact (申请听证 on the 9th, entered on the 12th) is not counted late; without it, the time of entry.
     """
 
     name: str
@@ -80,6 +82,7 @@ class Transition:
     stops: tuple[str, ...] = ()
     effects: tuple[Effect, ...] = ()
     key: bool = False
+    done_field: str | None = None
 
 
 @dataclass(frozen=True)

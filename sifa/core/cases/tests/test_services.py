@@ -146,6 +146,22 @@ def test_decide_stops_deadlines_closes_and_runs_effects_after_commit(django_capt
     assert case.state == "closed" and case.closed_at is not None
 
 
+def test_stopped_deadlines_are_met_on_the_steps_own_date_when_it_names_one():
+    # a decision taken on 2025-10-20 and entered later is not counted late (Transition.done_field)
+    from django.utils import timezone
+
+    dated, undated = _accepted(), _accepted()
+    actor = actor_for("county")
+    transition_case(actor=actor, case=dated, transition="decide", data={"decision_text": "维持", "decided_on": "2025-10-20"})
+    transition_case(actor=actor, case=undated, transition="decide", data={"decision_text": "维持"})
+    met = {timezone.localdate(d.stopped_at) for d in CaseDeadline.objects.filter(case=dated)}
+    assert met == {datetime.date(2025, 10, 20)}
+    assert {timezone.localdate(d.stopped_at) for d in CaseDeadline.objects.filter(case=undated)} == {timezone.localdate()}
+    with pytest.raises(ValidationFailed) as exc:
+        transition_case(actor=actor, case=_accepted(), transition="decide", data={"decision_text": "维持", "decided_on": "昨天"})
+    assert exc.value.field == "decided_on"
+
+
 def _accepted(username: str = "county") -> Case:
     case = _open(username)
     return transition_case(actor=actor_for(username), case=case, transition="accept",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from sifa.core.cases.diagram import workflow_mermaid
 from sifa.core.testing import actor_for
 from sifa.modules.correction import services
-from sifa.modules.correction.diagram import workflow_mermaid
 from sifa.modules.correction.lifecycle import DISCHARGE_DUE, REPORT_OVERDUE
 from sifa.modules.correction.tests.factories import make_correction
 from sifa.modules.correction.tests.lifecycle_factories import intake_args

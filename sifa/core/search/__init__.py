@@ -1,0 +1,1 @@
+"""Chinese full-text search and ranking shared by every module (jieba tokens)."""
