@@ -469,6 +469,13 @@ def _sanction_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
     return dict(sanction_factories.RECIPES)
 
 
+def _law_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """法规库: recipes kept beside their tests (sifa/core/laws/tests/factories.RECIPES)."""
+    from sifa.core.laws.tests import factories as law_factories
+
+    return dict(law_factories.RECIPES)
+
+
 def _lifecycle(name: str) -> Callable[[Actor], Any]:
     """A recipe of 社区矫正 · 接收、档案、调查评估、解除, kept beside its tests."""
     from sifa.modules.correction.tests import lifecycle_factories
@@ -476,11 +483,67 @@ def _lifecycle(name: str) -> Callable[[Actor], Any]:
     return getattr(lifecycle_factories, name)  # type: ignore[no-any-return]
 
 
+def _draw_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """随机抽取 (sifa/core/draws): recipes kept beside their tests (draws/tests/factories.RECIPES)."""
+    from sifa.core.draws.tests import factories as draw_factories
+
+    return dict(draw_factories.RECIPES)
+
+
 def _cockpit(name: str) -> Callable[[Actor], Any]:
     """A recipe of 社区矫正 · 矫正驾驶舱, kept beside its tests."""
     from sifa.modules.correction.tests import cockpit_factories
 
     return getattr(cockpit_factories, name)  # type: ignore[no-any-return]
+
+
+def _enforcement_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """行政执法监督 · 执法主体、执法人员、执法事项: recipes kept beside their tests (factories.RECIPES)."""
+    from sifa.modules.enforcement.tests import factories as enforcement_factories
+
+    return dict(enforcement_factories.RECIPES)
+
+
+def _penalty_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """行政处罚案件: recipes kept beside their tests (penalty_factories.RECIPES)."""
+    from sifa.modules.enforcement.tests import penalty_factories
+
+    return {name: (user, getattr(penalty_factories, fn)) for name, (user, fn) in penalty_factories.RECIPES.items()}
+
+
+def _similar_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """类案检索、裁量预警、复议诉讼结果: recipes kept beside their tests (similar_factories.RECIPES)."""
+    from sifa.modules.enforcement.tests import similar_factories
+
+    return {name: (user, getattr(similar_factories, fn)) for name, (user, fn) in similar_factories.RECIPES.items()}
+
+
+def _dispute_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """行政争议 (非诉执行、AP-29 撤回): recipes kept beside their tests (dispute_factories.RECIPES)."""
+    from sifa.modules.enforcement.tests import dispute_factories
+
+    return {name: (user, getattr(dispute_factories, fn)) for name, (user, fn) in dispute_factories.RECIPES.items()}
+
+
+def _review_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """案卷评查: recipes kept beside their tests (review_factories.RECIPES)."""
+    from sifa.modules.enforcement.tests import review_factories
+
+    return dict(review_factories.RECIPES)
+
+
+def _inspection_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """双随机一公开: recipes kept beside their tests (inspection_factories.RECIPES)."""
+    from sifa.modules.enforcement.tests import inspection_factories
+
+    return dict(inspection_factories.RECIPES)
+
+
+def _dashboard_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """执法监督驾驶舱: recipes kept beside their tests (dashboard_factories.RECIPES)."""
+    from sifa.modules.enforcement.tests import dashboard_factories
+
+    return {name: (user, getattr(dashboard_factories, fn)) for name, (user, fn) in dashboard_factories.RECIPES.items()}
 
 
 RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
@@ -630,6 +693,18 @@ RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
     **_movement_recipes(),
     # 社区矫正 · 奖惩与提请 (sanction_factories.RECIPES)
     **_sanction_recipes(),
+    **_penalty_recipes(),
+    **_inspection_recipes(),
+    **_review_recipes(),
+    **_dashboard_recipes(),
+    **_similar_recipes(),
+    **_dispute_recipes(),
+    # 行政执法监督 · 执法主体、执法人员、执法事项 (enforcement/tests/factories.RECIPES)
+    **_enforcement_recipes(),
+    # 法规库 (sifa/core/laws/tests/factories.RECIPES)
+    **_law_recipes(),
+    # 随机抽取 (sifa/core/draws: factories.RECIPES)
+    **_draw_recipes(),
     # 社区矫正 · 矫正驾驶舱 (cockpit_factories.cover_export)
     "sifa.modules.correction.cockpit.export_cockpit_table": ("corr", lambda a: _cockpit("cover_export")(a)),
 }

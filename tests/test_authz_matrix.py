@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from sifa.core.accounts.middleware import SESSION_LAST_SEEN, SESSION_MEMBERSHIP
@@ -283,6 +283,30 @@ def _object_ids(kind: str, username: str, world: dict[str, Anchor]) -> tuple[lis
         from sifa.core.scoring.tests.factories import matrix_objects
 
         return matrix_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("draw", "public_draw"):  # 随机抽取: one committed draw per anchor org, made on demand
+        from sifa.core.draws.tests.factories import matrix_objects as draw_objects
+
+        return draw_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("law", "law_article", "law_version"):  # 法规库: not org data, nothing outside; made on demand
+        from sifa.core.laws.tests.factories import matrix_objects as law_objects
+
+        return law_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("enforcement_body", "enforcement_officer", "power_item", "discretion_rule"):  # 执法主体…, on demand
+        from sifa.modules.enforcement.tests.factories import matrix_objects as enforcement_objects
+
+        return enforcement_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("inspection_plan", "inspection", "inspection_target", "public_inspection_plan"):  # 双随机一公开
+        from sifa.modules.enforcement.tests.inspection_factories import matrix_objects as inspection_objects
+
+        return inspection_objects(kind, me.org, [a.org for a in world.values()])
+    if kind in ("review_campaign", "case_file_review"):  # 案卷评查: one drawn campaign per anchor org, on demand
+        from sifa.modules.enforcement.tests.review_factories import matrix_objects as review_objects
+
+        return review_objects(kind, me.org, [a.org for a in world.values()])
+    if kind == "penalty_case":  # 行政处罚案件: one per anchor org, made on demand
+        from sifa.modules.enforcement.tests.penalty_factories import matrix_objects as penalty_objects
+
+        return penalty_objects(kind, me.org, [a.org for a in world.values()])
     if kind == "liaison":  # 法律明白人: one per anchor org (for its marker person), made on demand
         from sifa.modules.liaisons.tests.factories import matrix_objects as liaison_objects
 
@@ -339,9 +363,17 @@ def _leaks(body: str, me: Membership, world: MatrixWorld) -> list[str]:
     return [m for a in world.anchors.values() if not _inside(me.org, a) for m in a.markers if m in body]
 
 
-def _page_url(name: str, obj_id: int | None) -> str:
-    takes_arg = "<" in page_routes()[name]
-    url = reverse(name, args=[obj_id]) if takes_arg and obj_id is not None else reverse(name)
+def _page_url(name: str, obj_id: Any) -> str:
+    takes_args = page_routes()[name].count("<")
+    if not takes_args or obj_id is None:
+        url = reverse(name)
+    elif isinstance(obj_id, tuple):  # an id that is a tuple fills a route's several parameters
+        url = reverse(name, args=list(obj_id))
+    else:  # a single id fills the one-parameter form of the name, else every parameter (the anonymous 1)
+        try:
+            url = reverse(name, args=[obj_id])
+        except NoReverseMatch:
+            url = reverse(name, args=[obj_id] * takes_args)
     return f"{url}?{PAGES[name].query}" if PAGES[name].query else url
 
 

@@ -48,12 +48,16 @@ INSTALLED_APPS = [
     "sifa.core.documents",
     "sifa.core.casecodes",
     "sifa.core.scoring",
+    "sifa.core.search",
+    "sifa.core.laws",
+    "sifa.core.draws",
     "sifa.core.ui",
     "sifa.core.demo",
     "sifa.modules.judicial_office",
     "sifa.modules.legal_services",
     "sifa.modules.liaisons",
     "sifa.modules.correction",
+    "sifa.modules.enforcement",
     "sifa.project",  # last: freezes the registries
 ]
 

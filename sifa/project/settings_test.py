@@ -13,3 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.con
 
 # A test-only module registering a case type (tests/testapp), before sifa.project freezes the registries.
 INSTALLED_APPS = [*INSTALLED_APPS[:-1], "tests.testapp", INSTALLED_APPS[-1]]  # noqa: F405
+
+# The test session's demo world keeps an empty evidence ledger (the ledger tests count from index 0):
+# the 双随机 demo plans stay drafts instead of committing and performing their draws.
+SIFA_DEMO_DRAWS = False

@@ -23,6 +23,9 @@ urlpatterns = [
     path("map/", include("sifa.modules.legal_services.urls")),
     path("liaisons/", include("sifa.modules.liaisons.urls")),
     path("correction/", include("sifa.modules.correction.urls")),
+    path("laws/", include("sifa.core.laws.urls")),
+    path("draws/", include("sifa.core.draws.urls")),
+    path("enforcement/", include("sifa.modules.enforcement.urls")),
     path("api/v1/", api.urls),
 ]
 
