@@ -20,7 +20,9 @@ Creates a throw-away database (``sifa_bench_cockpit``), then:
    (issue 5): page p95 < 300 ms and ≤ 2× the bare aggregate. The period is 上月 (a whole month, the
    same whatever day the bench runs); 本年 is measured for information;
 4. freshness: one log saved through ``services.save_work_log`` at an office, then the province cockpit
-   read until its figure includes it (goal ≤ 60 s; there is no cache or batch in between).
+   read until its figure includes it (goal ≤ 60 s; there is no cache or batch in between);
+5. contention: four offices of one county submit ten times each, one after another and then at once (the
+   county month rows they all add to), with the save's p50/p95 both ways and the county rows checked.
 """
 
 from __future__ import annotations
@@ -139,17 +141,23 @@ def load_work(days: list[datetime.date]) -> dict[str, int]:
         logs = cursor.rowcount
         for ddl in ("DROP TABLE bench_days", "DROP TABLE bench_items"):
             cursor.execute(ddl)
-    from sifa.modules.judicial_office.models import WorkMonthTotal, WorkOfficeDayTotal
+    from sifa.modules.judicial_office.models import (
+        WorkCountyMonthTotal,
+        WorkMonthTotal,
+        WorkOfficeDayTotal,
+        WorkOfficeMonthTotal,
+    )
     from sifa.modules.judicial_office.services import rebuild_month_totals
 
-    with transaction.atomic():  # the month and office-day rollups, as the services keep them, from the rows above
-        months, office_days = rebuild_month_totals()
+    with transaction.atomic():  # the month, office-day, office-month and county rollups, as the services keep them
+        months, office_days, _office_months, counties = rebuild_month_totals()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # autocommit here: VACUUM sets the visibility map for index-only scans
-            for model in (WorkDailyTotal, WorkLog, WorkMonthTotal, WorkOfficeDayTotal):
+            for model in (WorkDailyTotal, WorkLog, WorkMonthTotal, WorkOfficeDayTotal, WorkOfficeMonthTotal,
+                          WorkCountyMonthTotal):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
         cursor.execute("ANALYZE")
-    return {"totals": totals, "logs": logs, "months": months, "office_days": office_days,
+    return {"totals": totals, "logs": logs, "months": months, "office_days": office_days, "counties": counties,
             "seconds": round(time.perf_counter() - started)}
 
 
@@ -272,9 +280,16 @@ def bench_freshness() -> None:
         assert match
         return int(match.group(1))
 
+    # the actor's day as it stands (a --reuse run finds the log of an earlier run), with 3 more 调解
+    from sifa.modules.judicial_office.models import WorkLogItem
+
+    counts = dict(WorkLogItem.objects.filter(log__org=office, log__author=membership.user, log__day=timezone.localdate())
+                  .values_list("catalogue_item__code", "count"))
+    counts["mediation"] = counts.get("mediation", 0) + 3
     before = figure()
     started = time.perf_counter()
-    save_work_log(actor=actor, day=timezone.localdate(), items=[{"code": "mediation", "count": 3}], submit=True)
+    save_work_log(actor=actor, day=timezone.localdate(), items=[{"code": c, "count": n} for c, n in counts.items()],
+                  submit=True)
     saved = time.perf_counter() - started
     reads = 0
     while True:
@@ -288,6 +303,82 @@ def bench_freshness() -> None:
     print(f"\nfreshness: save_work_log at {office.name} took {saved * 1000:.0f} ms; the province cockpit showed it "
           f"on read {reads}, {elapsed * 1000:.0f} ms after the save began (goal ≤ 60 s)  "
           f"{'ok' if elapsed <= 60 else 'MISSED'}")
+
+
+def bench_concurrent_submits(threads: int = 4, saves: int = 10) -> None:
+    """Contention on the county rows: ``threads`` offices of one county (富阳区) submit ``saves`` times each, first
+    one after another, then all at once (one thread and connection per office; every save adds to the same county
+    month rows); then the same with ``threads`` offices of different counties (no shared row: the control, what
+    running at once costs on this machine anyway). save_work_log p50/p95 each way, errors (a deadlock would show
+    here), and every county row touched checked against its offices' month rows afterwards."""
+    import threading
+
+    from django.db import connections
+    from django.db.models import Sum
+
+    from sifa.core.accounts.actor import Actor
+    from sifa.core.accounts.models import Membership
+    from sifa.core.orgs.models import Org
+    from sifa.modules.judicial_office.models import WorkCountyMonthTotal, WorkMonthTotal
+    from sifa.modules.judicial_office.services import save_work_log
+
+    fuyang = Org.objects.get(name="杭州市富阳区司法局")
+    staff = (Membership.objects.select_related("user", "org", "role")
+             .filter(org__type="judicial_office", role__code="office_staff").order_by("org__parent_id", "org_id", "id"))
+
+    def pick(memberships: Any, one_per_county: bool) -> list[Actor]:
+        actors: list[Actor] = []
+        seen: set[int | None] = set()
+        for membership in memberships:
+            key = membership.org.parent_id if one_per_county else membership.org_id
+            if key not in seen:
+                seen.add(key)
+                actor = Actor.for_membership(membership)
+                actors.append(dataclasses.replace(actor, permissions=actor.permissions | {"judicial_office.worklog.write"}))
+            if len(actors) == threads:
+                break
+        return actors
+
+    today = timezone.localdate()
+    errors: list[str] = []
+
+    def run(actor: Any, times: list[float], offset: int) -> None:
+        try:
+            for n in range(saves):
+                started = time.perf_counter()
+                save_work_log(actor=actor, day=today, submit=True,
+                              items=[{"code": "mediation", "count": 1 + (n + offset) % 5},
+                                     {"code": "legal_consultation", "count": 1 + n % 3}])
+                times.append(time.perf_counter() - started)
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    print(f"\nconcurrent submits ({threads} offices, {saves} saves each; save_work_log p50 / p95):")
+    month = today.replace(day=1)
+    for label, actors in (("same county (富阳区: every save changes the same county rows)",
+                           pick(staff.filter(org__parent=fuyang), one_per_county=False)),
+                          ("different counties (control: no shared row)",
+                           pick(staff.exclude(org__parent=fuyang), one_per_county=True))):
+        serial: list[float] = []
+        for k, actor in enumerate(actors):
+            run(actor, serial, k)
+        concurrent: list[float] = []
+        workers = [threading.Thread(target=run, args=(actor, concurrent, k + 1)) for k, actor in enumerate(actors)]
+        started = time.perf_counter()
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        wall = time.perf_counter() - started
+        counties = {a.org.parent_id for a in actors if a.org is not None}
+        kept = WorkCountyMonthTotal.objects.filter(org__in=counties, month=month).aggregate(n=Sum("total"))["n"]
+        summed = WorkMonthTotal.objects.filter(org__parent__in=counties, month=month).aggregate(n=Sum("total"))["n"]
+        print(f"  {label}: one after another {p(serial, .5) * 1000:.0f} / {p(serial, .95) * 1000:.0f} ms; all at once "
+              f"{p(concurrent, .5) * 1000:.0f} / {p(concurrent, .95) * 1000:.0f} ms ({len(concurrent)} saves in "
+              f"{wall:.1f} s); county rows = sums of their offices: {'ok' if kept == summed else f'MISSED ({kept} ≠ {summed})'}")
+    print(f"  errors: {len(errors)}{(' — ' + errors[0]) if errors else ''}")
 
 
 def main() -> None:
@@ -309,10 +400,14 @@ def main() -> None:
         from sifa.modules.judicial_office.models import WorkDailyTotal
 
         if args.reuse and WorkDailyTotal.objects.exists():
-            from sifa.modules.judicial_office.models import WorkMonthTotal
+            from django.db.models import Sum
+
+            from sifa.modules.judicial_office.models import WorkCountyMonthTotal, WorkMonthTotal
             from sifa.modules.judicial_office.services import rebuild_month_totals
 
-            if not WorkMonthTotal.objects.exists():  # a database kept before the month rollup existed
+            kept = WorkMonthTotal.objects.aggregate(n=Sum("total"))["n"]
+            if not kept or WorkCountyMonthTotal.objects.aggregate(n=Sum("total"))["n"] != kept:
+                # a database kept before a rollup existed (or written by an older version's freshness step)
                 with transaction.atomic():
                     rebuild_month_totals()
                 with connection.cursor() as cursor:
@@ -326,12 +421,14 @@ def main() -> None:
             print(f"database: {connection.vendor}; orgs {Org.objects.count():,} "
                   f"(司法所 {Org.objects.filter(type='judicial_office').count():,}); {len(days)} working days "
                   f"{days[0]} … {days[-1]}; WorkDailyTotal {counts['totals']:,} rows (month rollup "
-                  f"{counts['months']:,}, office-day rollup {counts['office_days']:,}), WorkLog {counts['logs']:,} rows "
+                  f"{counts['months']:,}, office-day rollup {counts['office_days']:,}, county month rollup "
+                  f"{counts['counties']:,}), WorkLog {counts['logs']:,} rows "
                   f"(work data in {counts['seconds']} s, load {time.perf_counter() - started:.0f} s in all)")
         bench_fixed_cost(args.runs)
         bench_pages(args.runs, "period=last_month", "上月")
         bench_pages(max(5, args.runs // 3), "period=year", "本年, for information")
         bench_freshness()
+        bench_concurrent_submits()
     finally:
         if args.keep:
             print(f"kept the database {settings.DATABASES['default']['NAME']}")

@@ -56,10 +56,12 @@ from sifa.modules.judicial_office.alerts import RULES as GAMING_RULES
 from sifa.modules.judicial_office.choices import WorkLogStatus
 from sifa.modules.judicial_office.models import (
     WorkCatalogueItem,
+    WorkCountyMonthTotal,
     WorkDailyTotal,
     WorkLog,
     WorkMonthTotal,
     WorkOfficeDayTotal,
+    WorkOfficeMonthTotal,
 )
 
 PERMISSION = "judicial_office.cockpit.view"
@@ -415,71 +417,98 @@ def _month_parts(org: Org, period: CockpitPeriod) -> tuple[list[datetime.date], 
     return whole, days
 
 
-def rollup(org: Org, period: CockpitPeriod) -> Rollup:
+def reads_county_rows(org: Org, office_parents: Iterable[int | None] | None = None) -> bool:
+    """Whether ``org``'s whole months can be read from ``WorkCountyMonthTotal`` (one row per county) instead of
+    the office rows: ``org`` is above the offices' parents (a province or city: no office sits right below it),
+    so each county row falls inside one child org. A county bureau's children are its offices, and an
+    office is its own area: those read the office rows. ``office_parents``: the parent ids of the subtree's
+    offices, when the caller has them (else one query)."""
+    if org.type == OrgType.JUDICIAL_OFFICE:
+        return False
+    if office_parents is None:
+        return not Org.objects.filter(parent=org, type=OrgType.JUDICIAL_OFFICE).exists()
+    return org.pk not in set(office_parents)
+
+
+def rollup(org: Org, period: CockpitPeriod, *, county_rows: bool | None = None) -> Rollup:
     """The period's sums over ``org``'s subtree three ways: by child org (the org path cut to the child's depth)
     × item, by office, and by day or month — at the grain each needs, from the rollups the work-log services
     keep in their transaction:
 
-    - child × item: ``WorkMonthTotal`` for the months the period covers (about 14 rows per office and
-      month), plus ``WorkDailyTotal`` for the days of a month it covers only in part (``_month_parts``);
-    - by office and by day (periods up to ``DAILY_SERIES_MAX_DAYS``): ``WorkOfficeDayTotal``, one row per
-      office and day; longer periods are charted by month, from the same rows as the child × item sums.
+    - child × item (and by month): whole months the period covers from ``WorkCountyMonthTotal`` (one row per
+      county, month and item) for a province or city (``reads_county_rows``; ``county_rows`` overrides), else
+      from ``WorkMonthTotal`` (one per office, month and item); plus ``WorkDailyTotal`` for the days of a month
+      the period covers only in part (``_month_parts``);
+    - by office: periods up to ``DAILY_SERIES_MAX_DAYS`` from ``WorkOfficeDayTotal`` (with the by-day sums; one
+      row per office and day); longer periods from ``WorkOfficeMonthTotal`` (one row per office and month)
+      plus the daily rows of partly covered months.
 
     Each is one indexed range (month or day, then the ``org_path`` prefix; paths are digits and "/", nothing
     to escape in LIKE). On PostgreSQL the sums of one source share one scan (GROUPING SETS); elsewhere
     (SQLite) they are UNION ALL parts.
     """
     quote = connection.ops.quote_name
-    month_t, daily_t, day_t = (quote(m._meta.db_table) for m in (WorkMonthTotal, WorkDailyTotal, WorkOfficeDayTotal))
+    month_t, county_t, office_month_t, daily_t, day_t = (
+        quote(m._meta.db_table)
+        for m in (WorkMonthTotal, WorkCountyMonthTotal, WorkOfficeMonthTotal, WorkDailyTotal, WorkOfficeDayTotal))
+    if county_rows is None:
+        county_rows = reads_county_rows(org)
     child_len = len(org.path) + len(Org.path_segment(org.pk))
     child = f"substr(org_path, 1, {child_len})"
     pg = connection.vendor == "postgresql"
     date = _date_param()
+    prefix = org.path + "%"
     whole, days = _month_parts(org, period)
-    # the source of the child × item sums (and of the by-month sums): whole months, then days of partial months
-    month_bucket = "month"
     day_bucket = "date_trunc('month', day)::date" if pg else "date(day, 'start of month')"
-    columns = "org_path, org_id, item_code, manual, auto, total"
-    parts: list[str] = []
-    source_params: list[Any] = []
-    if whole:
-        parts.append(f"SELECT {columns}, {month_bucket} AS bucket FROM {month_t} "  # noqa: S608 (names are ours)
-                     f"WHERE month IN ({', '.join([date] * len(whole))}) AND org_path LIKE %s")
-        source_params += [*whole, org.path + "%"]
-    for lo, hi in days:
-        parts.append(f"SELECT {columns}, {day_bucket} AS bucket FROM {daily_t} "  # noqa: S608 (names are ours)
-                     f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s")
-        source_params += [lo, hi, org.path + "%"]
-    source = " UNION ALL ".join(parts)
+
+    def source(whole_table: str, columns: str, day_columns: str) -> tuple[str, list[Any]]:
+        """Whole months from ``whole_table``, then the days of partly covered months from the daily rows."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if whole:
+            parts.append(f"SELECT {columns} FROM {whole_table} "  # noqa: S608 (names are ours)
+                         f"WHERE month IN ({', '.join([date] * len(whole))}) AND org_path LIKE %s")
+            params += [*whole, prefix]
+        for lo, hi in days:
+            parts.append(f"SELECT {day_columns} FROM {daily_t} "  # noqa: S608 (names are ours)
+                         f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s")
+            params += [lo, hi, prefix]
+        return " UNION ALL ".join(parts), params
+
+    items, item_params = source(county_t if county_rows else month_t,
+                                "org_path, item_code, manual, auto, total, month AS bucket",
+                                f"org_path, item_code, manual, auto, total, {day_bucket} AS bucket")
     statements: list[tuple[str, list[Any]]] = []
-    if pg:
-        sets = f"({child}, item_code)" + (", (org_id), (bucket)" if period.by_month else "")
-        grouped = "org_id, bucket" if period.by_month else "NULL, NULL"
-        statements.append((f"SELECT {child}, item_code, {grouped}, SUM(manual), SUM(auto), SUM(total) "  # noqa: S608
-                           f"FROM ({source}) src GROUP BY GROUPING SETS ({sets})", source_params))
-        if not period.by_month:
-            statements.append((f"SELECT NULL, NULL, org_id, day, NULL, NULL, SUM(total) FROM {day_t} "  # noqa: S608
-                               f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s "
-                               "GROUP BY GROUPING SETS ((org_id), (day))", [period.start, period.end, org.path + "%"]))
-    else:
-        statements.append((f"SELECT {child}, item_code, NULL, NULL, SUM(manual), SUM(auto), SUM(total) "  # noqa: S608
-                           f"FROM ({source}) src GROUP BY {child}, item_code", source_params))
-        if period.by_month:
-            for group in ("org_id", "bucket"):
-                columns = "org_id, NULL" if group == "org_id" else "NULL, bucket"
-                statements.append((f"SELECT NULL, NULL, {columns}, NULL, NULL, SUM(total) "  # noqa: S608
-                                   f"FROM ({source}) src GROUP BY {group}", source_params))
+    if items:
+        if pg:
+            sets = f"({child}, item_code)" + (", (bucket)" if period.by_month else "")
+            bucket = "bucket" if period.by_month else "NULL"
+            statements.append((f"SELECT {child}, item_code, NULL, {bucket}, SUM(manual), SUM(auto), SUM(total) "  # noqa: S608
+                               f"FROM ({items}) src GROUP BY GROUPING SETS ({sets})", item_params))
         else:
-            for group in ("org_id", "day"):
-                columns = "org_id, NULL" if group == "org_id" else "NULL, day"
-                statements.append((f"SELECT NULL, NULL, {columns}, NULL, NULL, SUM(total) FROM {day_t} "  # noqa: S608
-                                   f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s GROUP BY {group}",
-                                   [period.start, period.end, org.path + "%"]))
+            statements.append((f"SELECT {child}, item_code, NULL, NULL, SUM(manual), SUM(auto), SUM(total) "  # noqa: S608
+                               f"FROM ({items}) src GROUP BY {child}, item_code", item_params))
+            if period.by_month:
+                statements.append((f"SELECT NULL, NULL, NULL, bucket, NULL, NULL, SUM(total) "  # noqa: S608
+                                   f"FROM ({items}) src GROUP BY bucket", item_params))
+    if period.by_month:
+        offices, office_params = source(office_month_t, "org_id, total", "org_id, total")
+        if offices:
+            statements.append((f"SELECT NULL, NULL, org_id, NULL, NULL, NULL, SUM(total) "  # noqa: S608
+                               f"FROM ({offices}) src GROUP BY org_id", office_params))
+    elif pg:
+        statements.append((f"SELECT NULL, NULL, org_id, day, NULL, NULL, SUM(total) FROM {day_t} "  # noqa: S608
+                           f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s "
+                           "GROUP BY GROUPING SETS ((org_id), (day))", [period.start, period.end, prefix]))
+    else:
+        for group in ("org_id", "day"):
+            columns = "org_id, NULL" if group == "org_id" else "NULL, day"
+            statements.append((f"SELECT NULL, NULL, {columns}, NULL, NULL, SUM(total) FROM {day_t} "  # noqa: S608
+                               f"WHERE day >= {date} AND day <= {date} AND org_path LIKE %s GROUP BY {group}",
+                               [period.start, period.end, prefix]))
     result = Rollup({}, {}, {})
     with connection.cursor() as cursor:
         for sql, params in statements:
-            if not parts and "src" in sql:
-                continue  # nothing to read (a period before any month row and without daily rows)
             cursor.execute(sql, params)
             for child_path, code, org_id, bucket_day, manual, auto, total in cursor.fetchall():
                 if code is not None:
@@ -520,32 +549,36 @@ def log_figures(org: Org, cal: WorkingCalendar, start: datetime.date, end: datet
 
     Each day of the range is joined to its working-day flag and its deadline (the next working day) from
     the holiday calendar, given as a VALUES list, so no calendar is needed in SQL (and the planner knows the
-    list's size: a derived UNION drove a nested loop over the whole log index). Returns the working days too.
+    list's size: a derived UNION drove a nested loop over the whole log index). The deadline is given as the
+    instant it has passed — local midnight after it — so a log is late when ``submitted_at`` is at or after it
+    (the same as its local submission date being after the deadline, without converting every row's time
+    zone). Returns the working days too.
     """
-    rows: list[tuple[datetime.date, datetime.date | None, int]] = []
+    tz = timezone.get_current_timezone()
+    rows: list[tuple[datetime.date, Any, int]] = []
     day = start
     while day <= end:
         try:
             deadline: datetime.date | None = cal.add_working_days(day, 1)
         except CalendarMissing:  # the next year is not loaded yet: lateness unknown, not late
             deadline = None
-        rows.append((day, deadline, 1 if cal.is_working_day(day) else 0))
+        late_from = None if deadline is None else connection.ops.adapt_datetimefield_value(
+            datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz))
+        rows.append((day, late_from, 1 if cal.is_working_day(day) else 0))
         day += datetime.timedelta(days=1)
     working = [d for d, _, w in rows if w]
     if not rows:
         return working, LogFigures({}, {})
     logs, orgs = (connection.ops.quote_name(m._meta.db_table) for m in (WorkLog, Org))
-    local_day, tz_params = connection.ops.datetime_cast_date_sql("w.submitted_at", (),
-                                                                  timezone.get_current_timezone_name())
     date = _date_param()
-    days = ", ".join([f"({date}, {date}, %s)"] * len(rows))
-    sql = (f"WITH dl (day, deadline, working) AS (VALUES {days}) "  # noqa: S608 (names are ours, values parameters)
+    instant = "%s::timestamptz" if connection.vendor == "postgresql" else "%s"
+    days = ", ".join([f"({date}, {instant}, %s)"] * len(rows))
+    sql = (f"WITH dl (day, late_from, working) AS (VALUES {days}) "  # noqa: S608 (names are ours, values parameters)
            f"SELECT w.org_id, COUNT(DISTINCT CASE WHEN dl.working = 1 THEN w.day END), "
-           f"SUM(CASE WHEN {local_day} > dl.deadline THEN 1 ELSE 0 END) "
+           f"SUM(CASE WHEN w.submitted_at >= dl.late_from THEN 1 ELSE 0 END) "
            f"FROM {logs} w JOIN {orgs} o ON o.id = w.org_id JOIN dl ON dl.day = w.day "
            f"WHERE o.path LIKE %s AND w.status = %s AND w.day >= {date} AND w.day <= {date} GROUP BY w.org_id")
-    params: list[Any] = [*(v for row in rows for v in row), *tz_params,
-                         org.path + "%", WorkLogStatus.SUBMITTED, start, end]
+    params: list[Any] = [*(v for row in rows for v in row), org.path + "%", WorkLogStatus.SUBMITTED, start, end]
     figures = LogFigures({}, {})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -664,7 +697,7 @@ def cockpit_for(actor: Actor, org: Org, period: CockpitPeriod, *, today: datetim
     breadcrumb = [breadcrumb_paths[p] for p in above if p in breadcrumb_paths]
 
     # 1. the rollup: items, children, child × item, offices, the trend
-    sums = rollup(org, period)
+    sums = rollup(org, period, county_rows=reads_county_rows(org, (r["parent_id"] for r in office_rows.values())))
     items: dict[str, ItemFigure] = {}
     for (child_path, code), (manual, auto, total) in sums.by_child_item.items():
         item = items.setdefault(code, ItemFigure(code, code, ""))

@@ -14,7 +14,9 @@ assessment, plan tracking and the cockpit read from these rows.
 - ``WorkLogCorrection``: a change to a log after the edit lock, with reason and a supervisor's decision.
 - ``WorkDailyTotal``: per office × day × catalogue item, the submitted manual counts plus the auto
   counts, with the office's path copied in so that a cockpit sums any subtree with one indexed range.
-  Kept exact by the services that change its inputs (no nightly batch).
+  Kept exact by the services that change its inputs (no nightly batch), with the coarser rollups the cockpit
+  reads: ``WorkOfficeDayTotal`` (office × day), ``WorkMonthTotal`` (office × month × item),
+  ``WorkOfficeMonthTotal`` (office × month) and ``WorkCountyMonthTotal`` (county × month × item).
 - ``WorkPlan`` / ``PlanItem`` / ``PlanOccurrence``: plans with items and due dates, made by an office
   or assigned from above to every office under the assigning org; recurring items are spread into
   one occurrence per period and per office, each tracked against the work log.
@@ -301,6 +303,80 @@ class WorkMonthTotal(models.Model):
         indexes = [
             models.Index(fields=["month", "org_path"], name="jo_month_month_path", opclasses=["date_ops", "varchar_pattern_ops"],
                          include=["org_id", "item_code", "manual", "auto", "total"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.item_code} {self.total}"
+
+
+class WorkOfficeMonthTotalQuerySet(ScopedQuerySet["WorkOfficeMonthTotal"]):
+    scope_path_field = "org_path"
+
+
+class WorkOfficeMonthTotal(models.Model):
+    """Per office × month: the office's ``WorkMonthTotal`` rows of the month summed over the items.
+
+    Rewritten with the month rows by ``services.rewrite_totals`` in the same transaction. A cockpit charted by
+    month (a period over ``DAILY_SERIES_MAX_DAYS``) ranks its offices from these rows — one per office and
+    month instead of one per office, month and item.
+    """
+
+    org = models.ForeignKey(Org, models.CASCADE, related_name="+", verbose_name="司法所")
+    org_path = models.CharField("机构路径", max_length=255)
+    month = models.DateField("月份（当月1日）")
+    manual = models.PositiveIntegerField("手工填报", default=0)
+    auto = models.PositiveIntegerField("自动汇入", default=0)
+    total = models.PositiveIntegerField("合计", default=0)
+
+    objects = WorkOfficeMonthTotalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "司法所工作量月合计"
+        verbose_name_plural = "司法所工作量月合计"
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="work_office_month_total_once")]
+        indexes = [
+            models.Index(fields=["month", "org_path"], name="jo_officemonth_month_path",
+                         opclasses=["date_ops", "varchar_pattern_ops"], include=["org_id", "total"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.total}"
+
+
+class WorkCountyMonthTotalQuerySet(ScopedQuerySet["WorkCountyMonthTotal"]):
+    scope_path_field = "org_path"
+
+
+class WorkCountyMonthTotal(models.Model):
+    """Per county × month × catalogue item: the ``WorkMonthTotal`` rows of the offices right below ``org`` summed
+    (``org`` is the office's parent in the org tree — the county bureau — and ``org_path`` its path).
+
+    Kept by ``services.rewrite_totals`` in the same transaction as the office rows it sums, by adding the
+    change of the office's month rows (a delta: ``INSERT … ON CONFLICT DO UPDATE``), so that many offices of
+    one county submitting at once only queue briefly on the county's row, and never lose an update; a row
+    that falls to 0 is deleted. A province or city cockpit reads whole months here — one row per county
+    instead of one per office. The counts are plain integers (no ``CHECK >= 0``): the upsert's proposed row
+    carries the delta, which may be negative. Rebuilt from the month rows by ``services.rebuild_month_totals``.
+    """
+
+    org = models.ForeignKey(Org, models.CASCADE, related_name="+", verbose_name="县级司法局（上级机构）")
+    org_path = models.CharField("机构路径", max_length=255)
+    month = models.DateField("月份（当月1日）")
+    item_code = models.CharField("事项编码", max_length=64)
+    manual = models.IntegerField("手工填报", default=0)
+    auto = models.IntegerField("自动汇入", default=0)
+    total = models.IntegerField("合计", default=0)
+
+    objects = WorkCountyMonthTotalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "县级工作量月汇总"
+        verbose_name_plural = "县级工作量月汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "month", "item_code"], name="work_county_month_total_once")]
+        indexes = [
+            models.Index(fields=["month", "org_path"], name="jo_countymonth_month_path",
+                         opclasses=["date_ops", "varchar_pattern_ops"],
+                         include=["item_code", "manual", "auto", "total"]),
         ]
 
     def __str__(self) -> str:

@@ -44,12 +44,14 @@ from sifa.modules.judicial_office.choices import CorrectionStatus, WorkLogStatus
 from sifa.modules.judicial_office.models import (
     AutoWorkItem,
     WorkCatalogueItem,
+    WorkCountyMonthTotal,
     WorkDailyTotal,
     WorkLog,
     WorkLogCorrection,
     WorkLogItem,
     WorkMonthTotal,
     WorkOfficeDayTotal,
+    WorkOfficeMonthTotal,
 )
 
 PHOTO_TYPES = (JPEG, PNG, GIF, WEBP, HEIC)
@@ -290,10 +292,11 @@ def _month_end(month: datetime.date) -> datetime.date:
 
 
 def rewrite_month_totals(keys: Iterable[tuple[int, datetime.date]]) -> int:
-    """Recompute ``WorkMonthTotal`` for each (office id, any day of the month) from that month's ``WorkDailyTotal``.
+    """Recompute ``WorkMonthTotal`` and ``WorkOfficeMonthTotal`` for each (office id, any day of the month) from
+    that month's ``WorkDailyTotal``, and add the change to the county's ``WorkCountyMonthTotal`` rows.
 
     Called by ``rewrite_totals`` in the caller's transaction, so the month rows change with the daily rows
-    they sum (the cockpit reads whole months from them). Returns the number of rows written.
+    they sum (the cockpit reads whole months from them). Returns the number of office month rows written.
     """
     by_month: dict[datetime.date, set[int]] = defaultdict(set)
     for org_id, day in keys:
@@ -303,41 +306,116 @@ def rewrite_month_totals(keys: Iterable[tuple[int, datetime.date]]) -> int:
         sums = (WorkDailyTotal.objects.filter(org_id__in=org_ids, day__gte=month, day__lte=_month_end(month))
                 .order_by().values_list("org_id", "item_code")
                 .annotate(m=Sum("manual"), a=Sum("auto"), t=Sum("total")))
-        paths = dict(Org.objects.filter(pk__in=org_ids).values_list("pk", "path"))
-        WorkMonthTotal.objects.filter(org_id__in=org_ids, month=month).delete()
-        rows = [WorkMonthTotal(org_id=org_id, org_path=paths[org_id], month=month, item_code=code, manual=m or 0,
+        offices = {pk: (path, parent_id) for pk, path, parent_id
+                   in Org.objects.filter(pk__in=org_ids).values_list("pk", "path", "parent_id")}
+        # the county rows change by (new − old) of the offices' month rows
+        delta: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        old = WorkMonthTotal.objects.filter(org_id__in=org_ids, month=month)
+        for org_id, code, m, a, t in old.values_list("org_id", "item_code", "manual", "auto", "total"):
+            parent_id = offices[org_id][1]
+            if parent_id is not None:
+                d = delta[(parent_id, code)]
+                d[0], d[1], d[2] = d[0] - m, d[1] - a, d[2] - t
+        old.delete()
+        rows = [WorkMonthTotal(org_id=org_id, org_path=offices[org_id][0], month=month, item_code=code, manual=m or 0,
                                auto=a or 0, total=t or 0) for org_id, code, m, a, t in sorted(sums) if t]
         WorkMonthTotal.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
+        per_office: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for row in rows:
+            per_office[row.org_id][0] += row.manual
+            per_office[row.org_id][1] += row.auto
+            parent_id = offices[row.org_id][1]
+            if parent_id is not None:
+                d = delta[(parent_id, row.item_code)]
+                d[0], d[1], d[2] = d[0] + row.manual, d[1] + row.auto, d[2] + row.total
+        WorkOfficeMonthTotal.objects.filter(org_id__in=org_ids, month=month).delete()
+        WorkOfficeMonthTotal.objects.bulk_create(
+            [WorkOfficeMonthTotal(org_id=org_id, org_path=offices[org_id][0], month=month, manual=m, auto=a,
+                                  total=m + a) for org_id, (m, a) in sorted(per_office.items()) if m + a > 0])
+        _add_to_county_totals(month, {k: v for k, v in delta.items() if any(v)})
     return written
 
 
-def rebuild_month_totals(org_ids: Iterable[int] | None = None) -> tuple[int, int]:
-    """Rebuild ``WorkMonthTotal`` and ``WorkOfficeDayTotal`` from ``WorkDailyTotal`` (all offices, or ``org_ids``)
+def _add_to_county_totals(month: datetime.date, delta: Mapping[tuple[int, str], list[int]]) -> None:
+    """Add ``delta`` ((county id, item) → [manual, auto, total]) to the county's month rows: one
+    ``INSERT … ON CONFLICT DO UPDATE`` (PostgreSQL and SQLite alike), in (county, item) order so that two
+    transactions touching the same rows lock them in the same order (no deadlock; the second waits for the
+    first to commit, then adds to the committed sums). Rows that fall to 0 are deleted, as the rebuild leaves
+    none."""
+    if not delta:
+        return
+    table = connection.ops.quote_name(WorkCountyMonthTotal._meta.db_table)
+    county_ids = sorted({county for county, _ in delta})
+    paths = dict(Org.objects.filter(pk__in=county_ids).values_list("pk", "path"))
+    date = "%s::date" if connection.vendor == "postgresql" else "%s"
+    values = ", ".join([f"(%s, %s, {date}, %s, %s, %s, %s)"] * len(delta))
+    params: list[Any] = []
+    for (county, code), (m, a, t) in sorted(delta.items()):
+        params += [county, paths[county], month, code, m, a, t]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (org_id, org_path, month, item_code, manual, auto, total) "  # noqa: S608 (our names)
+            f"VALUES {values} ON CONFLICT (org_id, month, item_code) DO UPDATE SET "
+            f"manual = {table}.manual + excluded.manual, auto = {table}.auto + excluded.auto, "
+            f"total = {table}.total + excluded.total", params)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE month = {date} AND total = 0 "  # noqa: S608 (our names)
+            f"AND org_id IN ({', '.join(['%s'] * len(county_ids))})", [month, *county_ids])
+
+
+def rebuild_month_totals(org_ids: Iterable[int] | None = None) -> tuple[int, int, int, int]:
+    """Rebuild ``WorkMonthTotal``, ``WorkOfficeDayTotal``, ``WorkOfficeMonthTotal`` and ``WorkCountyMonthTotal``
+    from ``WorkDailyTotal`` (all offices, or ``org_ids`` — and then the whole county rows of their parents)
     after a bulk load that wrote daily rows directly (the demo generator, a benchmark, an import): one
-    INSERT … SELECT each; the caller holds the transaction. Returns the numbers of month and office-day rows."""
-    month_t, day_t, daily_t, org_t = (connection.ops.quote_name(m._meta.db_table)
-                                      for m in (WorkMonthTotal, WorkOfficeDayTotal, WorkDailyTotal, Org))
+    INSERT … SELECT each; the caller holds the transaction. Returns the numbers of office month, office-day,
+    office-month and county month rows written."""
+    month_t, day_t, daily_t, office_month_t, county_t, org_t = (
+        connection.ops.quote_name(m._meta.db_table)
+        for m in (WorkMonthTotal, WorkOfficeDayTotal, WorkDailyTotal, WorkOfficeMonthTotal, WorkCountyMonthTotal, Org))
     month = "date_trunc('month', d.day)::date" if connection.vendor == "postgresql" else "date(d.day, 'start of month')"
     ids = sorted(set(org_ids)) if org_ids is not None else None
     if ids == []:
-        return 0, 0
-    for model in (WorkMonthTotal, WorkOfficeDayTotal):
+        return 0, 0, 0, 0
+    counties = (None if ids is None else
+                sorted(set(Org.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True))))
+    for model in (WorkMonthTotal, WorkOfficeDayTotal, WorkOfficeMonthTotal):
         (model.objects.all() if ids is None else model.objects.filter(org_id__in=ids)).delete()
-    where, params = ("", []) if ids is None else (f"WHERE d.org_id IN ({', '.join(['%s'] * len(ids))})", ids)
+    (WorkCountyMonthTotal.objects.all() if counties is None
+     else WorkCountyMonthTotal.objects.filter(org_id__in=counties)).delete()
+
+    def among(column: str, values: list[int] | None) -> tuple[str, list[int]]:
+        if values is None:
+            return "", []
+        return (f"AND {column} IN ({', '.join(['%s'] * len(values))})", values) if values else ("AND 1 = 0", [])
+
+    where, params = among("d.org_id", ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {month_t} (org_id, org_path, month, item_code, manual, auto, total) "  # noqa: S608 (our names)
             f"SELECT d.org_id, o.path, {month}, d.item_code, SUM(d.manual), SUM(d.auto), SUM(d.total) "
-            f"FROM {daily_t} d JOIN {org_t} o ON o.id = d.org_id {where} "
+            f"FROM {daily_t} d JOIN {org_t} o ON o.id = d.org_id WHERE 1 = 1 {where} "
             f"GROUP BY d.org_id, o.path, {month}, d.item_code HAVING SUM(d.total) > 0", params)
         months = cursor.rowcount
         cursor.execute(
             f"INSERT INTO {day_t} (org_id, org_path, day, manual, auto, total) "  # noqa: S608 (our names)
             f"SELECT d.org_id, o.path, d.day, SUM(d.manual), SUM(d.auto), SUM(d.total) "
-            f"FROM {daily_t} d JOIN {org_t} o ON o.id = d.org_id {where} "
+            f"FROM {daily_t} d JOIN {org_t} o ON o.id = d.org_id WHERE 1 = 1 {where} "
             f"GROUP BY d.org_id, o.path, d.day HAVING SUM(d.total) > 0", params)
-        return months, cursor.rowcount
+        office_days = cursor.rowcount
+        where, params = among("m.org_id", ids)
+        cursor.execute(
+            f"INSERT INTO {office_month_t} (org_id, org_path, month, manual, auto, total) "  # noqa: S608 (our names)
+            f"SELECT m.org_id, m.org_path, m.month, SUM(m.manual), SUM(m.auto), SUM(m.total) "
+            f"FROM {month_t} m WHERE 1 = 1 {where} GROUP BY m.org_id, m.org_path, m.month", params)
+        office_months = cursor.rowcount
+        where, params = among("o.parent_id", counties)
+        cursor.execute(
+            f"INSERT INTO {county_t} (org_id, org_path, month, item_code, manual, auto, total) "  # noqa: S608
+            f"SELECT o.parent_id, p.path, m.month, m.item_code, SUM(m.manual), SUM(m.auto), SUM(m.total) "
+            f"FROM {month_t} m JOIN {org_t} o ON o.id = m.org_id JOIN {org_t} p ON p.id = o.parent_id "
+            f"WHERE 1 = 1 {where} GROUP BY o.parent_id, p.path, m.month, m.item_code HAVING SUM(m.total) > 0", params)
+        return months, office_days, office_months, cursor.rowcount
 
 
 # --- saving a day --------------------------------------------------------------------------------

@@ -18,12 +18,14 @@ from sifa.core.scoring.models import Adjustment, Scheme, SchemeVersion, Score
 from sifa.core.testing import actor_for, membership_of
 from sifa.modules.judicial_office.choices import WorkLogStatus
 from sifa.modules.judicial_office.models import (
+    WorkCountyMonthTotal,
     WorkDailyTotal,
     WorkLog,
     WorkLogCorrection,
     WorkLogItem,
     WorkMonthTotal,
     WorkOfficeDayTotal,
+    WorkOfficeMonthTotal,
 )
 
 _seq = itertools.count(1)
@@ -34,7 +36,7 @@ def clean_slate() -> None:
     every figure a test checks is one it wrote itself. Plain DELETEs, leaves first (the ORM's cascade
     collector takes seconds over a year of demo logs)."""
     tables = [WorkLogItem.photos.through, WorkLogItem.cases.through, WorkLogItem, WorkLogCorrection, WorkLog,
-              WorkDailyTotal, WorkMonthTotal, WorkOfficeDayTotal]
+              WorkDailyTotal, WorkMonthTotal, WorkOfficeDayTotal, WorkOfficeMonthTotal, WorkCountyMonthTotal]
     with connection.cursor() as cursor:
         for model in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
@@ -88,8 +90,8 @@ def foreign_office() -> Org:
 
 
 def total(office: Org, day: datetime.date, code: str, manual: int = 0, auto: int = 0) -> WorkDailyTotal:
-    """A rollup row, as the work-log services write it for a submitted day (with the office's month and
-    office-day rows rewritten from it, as ``services.rewrite_totals`` does)."""
+    """A rollup row, as the work-log services write it for a submitted day (with the office's month, office-day,
+    office-month and county month rows rewritten from it, as ``services.rewrite_totals`` does)."""
     from sifa.modules.judicial_office.services import rebuild_month_totals
 
     row = WorkDailyTotal.objects.create(org=office, org_path=office.path, day=day, item_code=code, manual=manual,

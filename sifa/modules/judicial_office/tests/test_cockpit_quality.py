@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from sifa.core.accounts.actor import Actor
 from sifa.core.alerts.models import Alert
@@ -103,6 +104,21 @@ def test_late_submissions_use_the_next_working_day(offices: dict[str, Any]) -> N
     # then
     assert c.quality.late_total == 2
     assert [(x.id, x.count) for x in c.quality.late] == [(a.pk, 2)]
+
+
+def test_a_log_is_late_from_local_midnight_after_its_deadline(offices: dict[str, Any]) -> None:
+    # given logs of Monday 2026-03-02 (deadline Tuesday 03-03) submitted at the edges of the deadline, Beijing time
+    a, b = offices["a"], offices["b"]
+    tz = timezone.get_current_timezone()
+    last_second = datetime.datetime(2026, 3, 3, 23, 59, 59, 999999, tzinfo=tz)
+    f.log(a, datetime.date(2026, 3, 2), submitted=last_second)  # on time (16:00 UTC is already 03-04 here)
+    f.log(b, datetime.date(2026, 3, 2), submitted=last_second + datetime.timedelta(microseconds=1))  # 00:00 on 03-04
+    # when the county's March is read
+    c = cockpit.cockpit_for(actor_for("county"), f.fuyang(),
+                            CockpitPeriod(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)),
+                            today=datetime.date(2026, 11, 20))
+    # then only the log submitted at midnight is late
+    assert [(x.id, x.count) for x in c.quality.late] == [(b.pk, 1)]
 
 
 def test_alerts_and_anomalies_in_the_subtree(offices: dict[str, Any]) -> None:

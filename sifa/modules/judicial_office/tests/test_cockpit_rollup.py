@@ -1,4 +1,5 @@
-"""The cockpit's month and office-day rollups (``WorkMonthTotal``, ``WorkOfficeDayTotal``): kept exact by every
+"""The cockpit's month, office-day, office-month and county month rollups (``WorkMonthTotal``, ``WorkOfficeDayTotal``,
+``WorkOfficeMonthTotal``, ``WorkCountyMonthTotal``): kept exact by every
 service that rewrites ``WorkDailyTotal`` (saving and editing a day, a correction's approval, the auto-item
 pull), rebuilt identically from the daily rows, and read so that a period covering part of a month sums
 exactly the period's days."""
@@ -15,10 +16,17 @@ from django.core.management import call_command
 
 from sifa.core import registry
 from sifa.core.accounts.actor import Actor
+from sifa.core.orgs.models import Org
 from sifa.core.testing import actor_for
 from sifa.modules.judicial_office import cockpit
 from sifa.modules.judicial_office.cockpit import CockpitPeriod
-from sifa.modules.judicial_office.models import WorkDailyTotal, WorkMonthTotal, WorkOfficeDayTotal
+from sifa.modules.judicial_office.models import (
+    WorkCountyMonthTotal,
+    WorkDailyTotal,
+    WorkMonthTotal,
+    WorkOfficeDayTotal,
+    WorkOfficeMonthTotal,
+)
 from sifa.modules.judicial_office.services import (
     decide_correction,
     pull_auto_items,
@@ -41,19 +49,44 @@ def office_day_rows() -> dict[tuple[int, datetime.date], tuple[int, int, int]]:
     return {(r.org_id, r.day): (r.manual, r.auto, r.total) for r in WorkOfficeDayTotal.objects.all()}
 
 
+def office_month_rows() -> dict[tuple[int, datetime.date], tuple[int, int, int]]:
+    return {(r.org_id, r.month): (r.manual, r.auto, r.total) for r in WorkOfficeMonthTotal.objects.all()}
+
+
+def county_rows() -> dict[tuple[int, datetime.date, str], tuple[int, int, int]]:
+    return {(r.org_id, r.month, r.item_code): (r.manual, r.auto, r.total) for r in WorkCountyMonthTotal.objects.all()}
+
+
+def all_rollups() -> tuple[dict[Any, tuple[int, int, int]], ...]:
+    return month_rows(), office_day_rows(), office_month_rows(), county_rows()
+
+
+def empty_rollups() -> None:
+    for model in (WorkMonthTotal, WorkOfficeDayTotal, WorkOfficeMonthTotal, WorkCountyMonthTotal):
+        model.objects.all().delete()
+
+
 def assert_rollups_are_the_daily_sums() -> None:
-    """Both rollups equal the daily rows summed by hand, row for row (and with the office's path)."""
+    """Every rollup equals the daily rows summed by hand, row for row (and with the office's, or the county's, path)."""
     months: dict[tuple[int, datetime.date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     days: dict[tuple[int, datetime.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    office_months: dict[tuple[int, datetime.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    counties: dict[tuple[int, datetime.date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    parents = dict(Org.objects.values_list("pk", "parent_id"))
     for r in WorkDailyTotal.objects.all():
-        for target in (months[(r.org_id, r.day.replace(day=1), r.item_code)], days[(r.org_id, r.day)]):
+        month = r.day.replace(day=1)
+        for target in (months[(r.org_id, month, r.item_code)], days[(r.org_id, r.day)],
+                       office_months[(r.org_id, month)], counties[(parents[r.org_id], month, r.item_code)]):
             target[0] += r.manual
             target[1] += r.auto
             target[2] += r.total
     assert month_rows() == {k: tuple(v) for k, v in months.items() if v[2]}
     assert office_day_rows() == {k: tuple(v) for k, v in days.items() if v[2]}
-    paths = dict(WorkDailyTotal.objects.values_list("org_id", "org_path"))
-    assert all(r.org_path == paths[r.org_id] for r in WorkMonthTotal.objects.all())
+    assert office_month_rows() == {k: tuple(v) for k, v in office_months.items() if v[2]}
+    assert county_rows() == {k: tuple(v) for k, v in counties.items() if v[2]}
+    paths = dict(Org.objects.values_list("pk", "path"))
+    for model in (WorkMonthTotal, WorkOfficeMonthTotal, WorkCountyMonthTotal):
+        assert all(r.org_path == paths[r.org_id] for r in model.objects.all())
 
 
 @pytest.fixture
@@ -61,7 +94,7 @@ def clean(db: Any) -> None:
     f.clean_slate()
 
 
-def test_saving_editing_and_drafts_keep_both_rollups_exact(clean: None) -> None:
+def test_saving_editing_and_drafts_keep_every_rollup_exact(clean: None) -> None:
     # given two staff of office1 logging two days of November
     first, second = new_staff(), new_staff()
     with on_day(D(2026, 11, 20)):
@@ -75,12 +108,18 @@ def test_saving_editing_and_drafts_keep_both_rollups_exact(clean: None) -> None:
         assert month_rows() == {(office, D(2026, 11, 1), "mediation"): (3, 0, 3),
                                 (office, D(2026, 11, 1), "legal_consultation"): (4, 0, 4)}
         assert office_day_rows() == {(office, D(2026, 11, 18)): (2, 0, 2), (office, D(2026, 11, 19)): (5, 0, 5)}
+        # and the county's month rows (富阳区, office1's parent) the same sums, the office-month row their total
+        county = f.fuyang().pk
+        assert county_rows() == {(county, D(2026, 11, 1), "mediation"): (3, 0, 3),
+                                 (county, D(2026, 11, 1), "legal_consultation"): (4, 0, 4)}
+        assert office_month_rows() == {(office, D(2026, 11, 1)): (7, 0, 7)}
         # when the first edits 11-18 down to nothing but one consultation
         save_work_log(actor=first, day=D(2026, 11, 18), submit=True, items=[{"code": "legal_consultation", "count": 1}])
     # then the rollups follow in the same step
     assert month_rows() == {(office, D(2026, 11, 1), "mediation"): (1, 0, 1),
                             (office, D(2026, 11, 1), "legal_consultation"): (5, 0, 5)}
     assert office_day_rows()[(office, D(2026, 11, 18))] == (1, 0, 1)
+    assert county_rows()[(county, D(2026, 11, 1), "mediation")] == (1, 0, 1)
     assert_rollups_are_the_daily_sums()
 
 
@@ -99,6 +138,7 @@ def test_a_correction_approval_rewrites_the_month_of_the_corrected_day(clean: No
     # then September's month row and the day's office total say 3
     assert month_rows()[(office1().pk, D(2026, 9, 1), "mediation")] == (3, 0, 3)
     assert office_day_rows()[(office1().pk, day)] == (3, 0, 3)
+    assert county_rows()[(f.fuyang().pk, D(2026, 9, 1), "mediation")] == (3, 0, 3)
     assert_rollups_are_the_daily_sums()
 
 
@@ -113,6 +153,7 @@ def test_the_auto_item_pull_counts_in_the_rollups_as_auto(clean: None, monkeypat
     # then the month and the day hold it as an auto count
     assert month_rows()[(office1().pk, D(2026, 11, 1), "warning_handling")] == (0, 1, 1)
     assert office_day_rows()[(office1().pk, D(2026, 11, 17))] == (0, 1, 1)
+    assert county_rows()[(f.fuyang().pk, D(2026, 11, 1), "warning_handling")] == (0, 1, 1)
     assert_rollups_are_the_daily_sums()
 
 
@@ -123,17 +164,21 @@ def test_the_rebuild_writes_what_the_services_kept(clean: None) -> None:
         save_work_log(actor=new_staff(), day=D(2026, 11, 19), submit=True, items=[{"code": "mediation", "count": 3},
                                                                                   {"code": "legal_consultation", "count": 1}])
     f.total(f.office_of("office2"), D(2026, 10, 30), "mediation", manual=4, auto=1)
-    kept_months, kept_days = month_rows(), office_day_rows()
-    # when both are emptied and rebuilt from the daily rows (as after a bulk load)
-    WorkMonthTotal.objects.all().delete()
-    WorkOfficeDayTotal.objects.all().delete()
+    with on_day(D(2026, 11, 20)):  # and office2 in November too: the county row of November sums two offices
+        save_work_log(actor=new_staff(f.office_of("office2")), day=D(2026, 11, 19), submit=True,
+                      items=[{"code": "mediation", "count": 5}])
+    kept = all_rollups()
+    assert kept[3][(f.fuyang().pk, D(2026, 11, 1), "mediation")] == (10, 0, 10)
+    assert_rollups_are_the_daily_sums()
+    # when all are emptied and rebuilt from the daily rows (as after a bulk load)
+    empty_rollups()
     counts = rebuild_month_totals()
     # then they are row for row what the services had written
-    assert (month_rows(), office_day_rows()) == (kept_months, kept_days)
-    assert counts == (len(kept_months), len(kept_days)) == (3, 3)
-    # and a rebuild of one office leaves the others alone
-    assert rebuild_month_totals([office1().pk]) == (2, 2)
-    assert month_rows() == kept_months
+    assert all_rollups() == kept
+    assert counts == tuple(len(rows) for rows in kept) == (4, 4, 3, 3)
+    # and a rebuild of one office leaves the other offices' rows alone and the county rows whole
+    assert rebuild_month_totals([office1().pk]) == (2, 2, 1, 3)
+    assert all_rollups() == kept
 
 
 @pytest.fixture
@@ -188,12 +233,49 @@ def test_the_rebuild_command_restores_emptied_rollups(clean: None) -> None:
     # given a day kept by the services, then both rollups emptied (as a bulk load leaves them)
     with on_day(D(2026, 11, 20)):
         save_work_log(actor=new_staff(), day=D(2026, 11, 19), submit=True, items=[{"code": "mediation", "count": 3}])
-    kept = (month_rows(), office_day_rows())
-    WorkMonthTotal.objects.all().delete()
-    WorkOfficeDayTotal.objects.all().delete()
+    kept = all_rollups()
+    empty_rollups()
     out = io.StringIO()
     # when the command runs
     call_command("rebuild_work_totals", stdout=out)
     # then the rows are back and it says how many
-    assert (month_rows(), office_day_rows()) == kept
-    assert "月汇总 1 行，司法所日合计 1 行" in out.getvalue()
+    assert all_rollups() == kept
+    assert "月汇总 1 行，司法所日合计 1 行，司法所月合计 1 行，县级月汇总 1 行" in out.getvalue()
+
+
+def test_a_province_or_city_reads_the_county_rows_with_the_office_rows_figures(november: dict[str, Any]) -> None:
+    # given rows in two counties (富阳区 and 西湖区) over several months, one of them partly in the period below
+    xihu = f.xihu_office()
+    f.total(xihu, D(2026, 3, 9), "mediation", manual=6, auto=2)
+    f.total(xihu, D(2026, 11, 12), "legal_consultation", manual=7)
+    f.total(november["a"], D(2026, 10, 5), "mediation", manual=9)
+    province, hangzhou = f.province(), f.hangzhou()
+    assert cockpit.reads_county_rows(province) and cockpit.reads_county_rows(hangzhou)
+    assert not cockpit.reads_county_rows(f.fuyang()) and not cockpit.reads_county_rows(november["a"])
+    # when a year (by month), a whole month, and a range ending inside November are summed both ways
+    for period in (CockpitPeriod(D(2026, 1, 1), D(2026, 12, 31)), CockpitPeriod(D(2026, 10, 1), D(2026, 10, 31)),
+                   CockpitPeriod(D(2026, 3, 1), D(2026, 11, 21))):
+        for org in (province, hangzhou):
+            from_counties = cockpit.rollup(org, period, county_rows=True)
+            from_offices = cockpit.rollup(org, period, county_rows=False)
+            # then every sum is the same
+            assert from_counties == from_offices, (org.name, period)
+    # and the province's year holds each county under its city, each office its own total
+    year = cockpit.rollup(province, CockpitPeriod(D(2026, 1, 1), D(2026, 12, 31)))
+    assert sum(t for _, _, t in year.by_child_item.values()) == 148 + 8 + 7 + 9
+    assert year.by_office == {november["a"].pk: 117, november["b"].pk: 40, xihu.pk: 15}
+    assert year.by_bucket == {D(2026, 3, 1): 8, D(2026, 10, 1): 9, D(2026, 11, 1): 155}
+
+
+def test_an_office_right_below_a_city_makes_the_city_read_the_office_rows(november: dict[str, Any]) -> None:
+    # given an office hanging directly under 杭州市司法局 (no county between), with a row in November
+    hangzhou = f.hangzhou()
+    direct = f._child(hangzhou, "驾驶舱测试市直司法所", "judicial_office", hangzhou.region)
+    f.total(direct, D(2026, 11, 4), "mediation", manual=3)
+    # then the city cannot be read from county rows (that office's row would have no child to go to)
+    assert not cockpit.reads_county_rows(hangzhou)
+    # and the city's cockpit counts it under the office itself, the county's offices under 富阳区
+    c = cockpit.cockpit_for(actor_for("admin"), hangzhou, CockpitPeriod(D(2026, 11, 1), D(2026, 11, 30)),
+                            today=D(2026, 11, 30))
+    totals = {ch.id: ch.total for ch in c.children if ch.total}
+    assert totals == {direct.pk: 3, f.fuyang().pk: 148}
