@@ -17,7 +17,9 @@ decimals in SQL and ties are broken by document id, so both engines return the s
 with k1 = 1.2, b = 0.75, k3 = 8. For speed, the query keeps at most ``MAX_QUERY_TERMS`` terms — those
 with the highest w·idf — and drops terms found in more than ``MAX_DF_FRACTION`` of the documents
 (once the kind holds ``PRUNE_MIN_DOCS`` documents); this pruning is part of the ranking, so the
-evaluation measures it too.
+evaluation measures it too. A kind of more than ``EXHAUSTIVE_MAX_DOCS`` documents is ranked in two
+stages: candidates from the highest-impact postings of the ``STAGE1_TERMS`` best terms, then exact
+BM25 of the candidates (docs/engines/search.md has the figures at 100,000 cases).
 """
 
 from __future__ import annotations
