@@ -220,9 +220,10 @@ def inspector_problems(officer: EnforcementOfficer, plan: InspectionPlan,
     ``window_end`` is refused), never 辅助人员, the certificate covering the plan's 执法领域 and every
     chosen 检查事项 (``assignment_problems`` with the item).
     """
-    problems: list[str] = []
-    for day in (plan.window_start, plan.window_end):
-        problems += assignment_problems(officer, on=day)
+    problems = assignment_problems(officer, on=plan.window_start)
+    if not problems and officer.valid_until < plan.window_end:
+        problems.append(f"{officer.person.name}：执法证在检查期间内到期（有效期至 {officer.valid_until:%Y-%m-%d}，"
+                        f"检查期间至 {plan.window_end:%Y-%m-%d}；AP-12、AP-42）")
     if plan.field not in officer.certificate_scope:
         problems.append(f"{officer.person.name}：执法证范围不含计划的执法领域「{plan.get_field_display()}」（AP-12、AP-42）")
     for item in items if items is not None else plan.power_items.all():

@@ -80,7 +80,7 @@ def test_ap12_ap42_inspector_pool_excludes_auxiliary_invalid_and_expiring_in_win
     excluded = {c.officer.pk: c.problems for c in pools.candidates if c.problems}
     assert set(excluded) == {aux.pk, revoked.pk, expiring.pk, other_field.pk}
     assert any("辅助人员" in p for p in excluded[aux.pk])
-    assert any("已过期" in p for p in excluded[expiring.pk])
+    assert any("检查期间内到期" in p for p in excluded[expiring.pk])
     assert any("执法领域" in p for p in excluded[other_field.pk])
     assert len(pools.inspectors) == 2
 
