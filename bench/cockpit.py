@@ -412,6 +412,16 @@ def main() -> None:
                     rebuild_month_totals()
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
+            from sifa.modules.judicial_office.log_totals import rebuild_log_month_totals
+
+            # the log figures' month rows: an earlier run's freshness and contention steps (or an older version's
+            # run) may have left logs they do not count
+            log_started = time.perf_counter()
+            with transaction.atomic():
+                log_rows = rebuild_log_month_totals()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE judicial_office_worklogmonthtotal")
+            print(f"log month rows rebuilt: {log_rows:,} in {time.perf_counter() - log_started:.1f} s")
             print(f"database: {connection.vendor}; reused (not reloaded); orgs {Org.objects.count():,}; "
                   f"WorkDailyTotal {WorkDailyTotal.objects.count():,} rows")
         else:

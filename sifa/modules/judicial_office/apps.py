@@ -29,6 +29,9 @@ class JudicialOfficeConfig(AppConfig):
         from sifa.modules.judicial_office import cockpit
 
         cockpit.register()
+        from sifa.modules.judicial_office import log_totals
+
+        log_totals.register()
         from sifa.modules.judicial_office import assessment
 
         assessment.register()

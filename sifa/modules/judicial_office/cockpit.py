@@ -9,8 +9,9 @@ and no nightly batch. A page costs the same few queries whatever the org's level
 - ``rollup``: one statement over the rollup rows (one indexed prefix range on ``org_path`` plus a
   day range) summed by child × item, by office and by day or month; items, children, the child ×
   item table, the top/bottom lists and the trend all fold from it;
-- ``log_figures``: one pass over the submitted logs, per office: working days with a log (上报率)
-  and logs submitted later than the next working day (迟报);
+- ``log_figures``: per office, working days with a log (上报率) and logs submitted later than the next
+  working day (迟报): whole months from ``WorkLogMonthTotal`` (rows stamped with the current holiday
+  calendar), the other days from one pass over the submitted logs;
 - offices with no submitted log for ``SIFA_WORKLOG_MISSING_DAYS`` working days (数据质量); open
   alerts in the subtree by rule, level and state; the latest assessment scores, if any.
 
@@ -54,11 +55,13 @@ from sifa.core.ui.cockpit import Period
 from sifa.core.ui.cockpit import period_from as core_period_from
 from sifa.modules.judicial_office.alerts import RULES as GAMING_RULES
 from sifa.modules.judicial_office.choices import WorkLogStatus
+from sifa.modules.judicial_office.log_totals import day_rows, month_end, month_stamp, values_list
 from sifa.modules.judicial_office.models import (
     WorkCatalogueItem,
     WorkCountyMonthTotal,
     WorkDailyTotal,
     WorkLog,
+    WorkLogMonthTotal,
     WorkMonthTotal,
     WorkOfficeDayTotal,
     WorkOfficeMonthTotal,
@@ -544,41 +547,88 @@ class LogFigures:
 
 
 def log_figures(org: Org, cal: WorkingCalendar, start: datetime.date, end: datetime.date) -> tuple[list[datetime.date], LogFigures]:
-    """Per office, from one pass over the submitted logs of ``start``..``end``: the working days with a
-    submitted log (上报), and the logs submitted later than the working day after their day (迟报).
+    """Per office of ``org``'s subtree, over ``start``..``end``: the working days with a submitted log (上报) and
+    the logs submitted later than the working day after their day (迟报); and the range's working days.
+
+    Months the range covers whole are read from ``WorkLogMonthTotal`` (one row per office and month) when every
+    row of the month carries the current calendar's signature (``log_totals.month_stamp``); a month with a
+    row computed under another calendar, and the days of months covered in part, are counted from the logs
+    (``log_figures_from_logs``). The figures are the same either way. Raises CalendarMissing when a day of the
+    range has no loaded calendar.
+    """
+    working = [d for d, _, w in day_rows(cal, start, end) if w]  # (raises CalendarMissing for a year not loaded)
+    whole: list[datetime.date] = []
+    ranges: list[tuple[datetime.date, datetime.date]] = []
+    for first, last, lo, hi in _months(CockpitPeriod(start, end)):
+        if (lo, hi) == (first, last):
+            whole.append(first)
+        else:
+            ranges.append((lo, hi))
+    figures = LogFigures({}, {})
+    if whole:
+        stale = _month_log_rows(org, cal, whole, figures)
+        if stale:  # a calendar changed under some rows: those months from the logs, the others read again
+            figures = LogFigures({}, {})
+            current = [m for m in whole if m not in stale]
+            if current:
+                _month_log_rows(org, cal, current, figures)
+            ranges += [(m, month_end(m)) for m in sorted(stale)]
+    for lo, hi in ranges:
+        part = log_figures_from_logs(org, cal, lo, hi)
+        for source, target in ((part.reported, figures.reported), (part.late, figures.late)):
+            for pk, n in source.items():
+                target[pk] = target.get(pk, 0) + n
+    return working, figures
+
+
+def _month_log_rows(org: Org, cal: WorkingCalendar, months: list[datetime.date], figures: LogFigures) -> set[datetime.date]:
+    """Add the ``WorkLogMonthTotal`` rows of ``months`` in the subtree to ``figures`` (one statement over the
+    rows' index); returns the months with a row stamped with another calendar (then ``figures`` is partial)."""
+    table = connection.ops.quote_name(WorkLogMonthTotal._meta.db_table)
+    date = _date_param()
+    stamps = ", ".join([f"({date}, %s)"] * len(months))
+    sql = (f"WITH s (month, stamp) AS (VALUES {stamps}) "  # noqa: S608 (our names; values parameters)
+           f"SELECT CASE WHEN t.calendar = s.stamp THEN t.org_id END, "
+           f"CASE WHEN t.calendar = s.stamp THEN NULL ELSE t.month END, SUM(t.reported_days), SUM(t.late_logs) "
+           f"FROM {table} t JOIN s ON s.month = t.month "
+           f"WHERE t.month IN ({', '.join([date] * len(months))}) AND t.org_path LIKE %s GROUP BY 1, 2")
+    params: list[Any] = [v for m in months for v in (m, month_stamp(cal, m))]
+    stale: set[datetime.date] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *months, org.path + "%"])
+        for org_id, stale_month, reported, late in cursor.fetchall():
+            if stale_month is not None:
+                stale.add(_as_date(stale_month))
+                continue
+            if reported:
+                figures.reported[org_id] = figures.reported.get(org_id, 0) + int(reported)
+            if late:
+                figures.late[org_id] = figures.late.get(org_id, 0) + int(late)
+    return stale
+
+
+def log_figures_from_logs(org: Org, cal: WorkingCalendar, start: datetime.date, end: datetime.date) -> LogFigures:
+    """``log_figures`` counted from one pass over the submitted logs of ``start``..``end`` (per office).
 
     Each day of the range is joined to its working-day flag and its deadline (the next working day) from
     the holiday calendar, given as a VALUES list, so no calendar is needed in SQL (and the planner knows the
     list's size: a derived UNION drove a nested loop over the whole log index). The deadline is given as the
     instant it has passed — local midnight after it — so a log is late when ``submitted_at`` is at or after it
     (the same as its local submission date being after the deadline, without converting every row's time
-    zone). Returns the working days too.
+    zone). ``log_totals.write_log_month_totals`` counts a month's rows with the same statement.
     """
-    tz = timezone.get_current_timezone()
-    rows: list[tuple[datetime.date, Any, int]] = []
-    day = start
-    while day <= end:
-        try:
-            deadline: datetime.date | None = cal.add_working_days(day, 1)
-        except CalendarMissing:  # the next year is not loaded yet: lateness unknown, not late
-            deadline = None
-        late_from = None if deadline is None else connection.ops.adapt_datetimefield_value(
-            datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz))
-        rows.append((day, late_from, 1 if cal.is_working_day(day) else 0))
-        day += datetime.timedelta(days=1)
-    working = [d for d, _, w in rows if w]
+    rows = day_rows(cal, start, end)
     if not rows:
-        return working, LogFigures({}, {})
+        return LogFigures({}, {})
     logs, orgs = (connection.ops.quote_name(m._meta.db_table) for m in (WorkLog, Org))
     date = _date_param()
-    instant = "%s::timestamptz" if connection.vendor == "postgresql" else "%s"
-    days = ", ".join([f"({date}, {instant}, %s)"] * len(rows))
+    days, day_params = values_list(rows)
     sql = (f"WITH dl (day, late_from, working) AS (VALUES {days}) "  # noqa: S608 (names are ours, values parameters)
            f"SELECT w.org_id, COUNT(DISTINCT CASE WHEN dl.working = 1 THEN w.day END), "
            f"SUM(CASE WHEN w.submitted_at >= dl.late_from THEN 1 ELSE 0 END) "
            f"FROM {logs} w JOIN {orgs} o ON o.id = w.org_id JOIN dl ON dl.day = w.day "
            f"WHERE o.path LIKE %s AND w.status = %s AND w.day >= {date} AND w.day <= {date} GROUP BY w.org_id")
-    params: list[Any] = [*(v for row in rows for v in row), org.path + "%", WorkLogStatus.SUBMITTED, start, end]
+    params: list[Any] = [*day_params, org.path + "%", WorkLogStatus.SUBMITTED, start, end]
     figures = LogFigures({}, {})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -587,7 +637,7 @@ def log_figures(org: Org, cal: WorkingCalendar, start: datetime.date, end: datet
                 figures.reported[org_id] = int(reported)
             if late:
                 figures.late[org_id] = int(late)
-    return working, figures
+    return figures
 
 
 def offices_without_logs(path: str | None, as_of: datetime.date, days: int, cal: WorkingCalendar | None = None, *,

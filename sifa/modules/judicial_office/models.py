@@ -464,3 +464,43 @@ class PlanOccurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.due_date:%Y-%m-%d}"
+
+
+class WorkLogMonthTotalQuerySet(ScopedQuerySet["WorkLogMonthTotal"]):
+    scope_path_field = "org_path"
+
+
+class WorkLogMonthTotal(models.Model):
+    """Per office × month: the working days with a submitted log (上报天数) and the logs submitted after their
+    deadline (迟报日志数), as the cockpit's ``log_figures`` counts them from the logs.
+
+    Both depend on the holiday calendar, so each row carries the signature of the calendar it was computed
+    under (``calendar``: the month's year, and for December the next year too — see
+    ``log_totals.month_stamp``; "" when the month's year was not loaded). The cockpit reads a whole month here
+    only when every row of it carries the current signature, and counts it from the logs otherwise. Rewritten
+    for the office's month by ``services.rewrite_totals`` in the transaction that submits, edits or corrects a
+    log; rebuilt for a year when its calendar is loaded (signal ``calendar_year_loaded``) and by
+    ``services.rebuild_month_totals``. A row exists for every office and month with a submitted log.
+    """
+
+    org = models.ForeignKey(Org, models.CASCADE, related_name="+", verbose_name="司法所")
+    org_path = models.CharField("机构路径", max_length=255)
+    month = models.DateField("月份（当月1日）")
+    reported_days = models.PositiveIntegerField("上报天数", default=0)
+    late_logs = models.PositiveIntegerField("迟报日志数", default=0)
+    calendar = models.CharField("节假日安排签名", max_length=64, blank=True)
+
+    objects = WorkLogMonthTotalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "司法所日志上报月合计"
+        verbose_name_plural = "司法所日志上报月合计"
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="work_log_month_total_once")]
+        indexes = [
+            models.Index(fields=["month", "org_path"], name="jo_logmonth_month_path",
+                         opclasses=["date_ops", "varchar_pattern_ops"],
+                         include=["org_id", "reported_days", "late_logs", "calendar"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.reported_days}/{self.late_logs}"

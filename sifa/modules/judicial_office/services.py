@@ -41,6 +41,7 @@ from sifa.core.services import service
 from sifa.modules.judicial_office import alerts as gaming
 from sifa.modules.judicial_office.catalogue import catalogue_for
 from sifa.modules.judicial_office.choices import CorrectionStatus, WorkLogStatus
+from sifa.modules.judicial_office.log_totals import rebuild_log_month_totals, write_log_month_totals
 from sifa.modules.judicial_office.models import (
     AutoWorkItem,
     WorkCatalogueItem,
@@ -293,7 +294,8 @@ def _month_end(month: datetime.date) -> datetime.date:
 
 def rewrite_month_totals(keys: Iterable[tuple[int, datetime.date]]) -> int:
     """Recompute ``WorkMonthTotal`` and ``WorkOfficeMonthTotal`` for each (office id, any day of the month) from
-    that month's ``WorkDailyTotal``, and add the change to the county's ``WorkCountyMonthTotal`` rows.
+    that month's ``WorkDailyTotal``, and add the change to the county's ``WorkCountyMonthTotal`` rows; and the
+    office's ``WorkLogMonthTotal`` row of the month (上报天数, 迟报日志数) from its submitted logs.
 
     Called by ``rewrite_totals`` in the caller's transaction, so the month rows change with the daily rows
     they sum (the cockpit reads whole months from them). Returns the number of office month rows written.
@@ -302,6 +304,7 @@ def rewrite_month_totals(keys: Iterable[tuple[int, datetime.date]]) -> int:
     for org_id, day in keys:
         by_month[day.replace(day=1)].add(org_id)
     written = 0
+    cal = working_calendar() if by_month else None
     for month, org_ids in sorted(by_month.items()):
         sums = (WorkDailyTotal.objects.filter(org_id__in=org_ids, day__gte=month, day__lte=_month_end(month))
                 .order_by().values_list("org_id", "item_code")
@@ -334,6 +337,7 @@ def rewrite_month_totals(keys: Iterable[tuple[int, datetime.date]]) -> int:
             [WorkOfficeMonthTotal(org_id=org_id, org_path=offices[org_id][0], month=month, manual=m, auto=a,
                                   total=m + a) for org_id, (m, a) in sorted(per_office.items()) if m + a > 0])
         _add_to_county_totals(month, {k: v for k, v in delta.items() if any(v)})
+        write_log_month_totals(month, org_ids, cal)
     return written
 
 
@@ -368,7 +372,8 @@ def rebuild_month_totals(org_ids: Iterable[int] | None = None) -> tuple[int, int
     """Rebuild ``WorkMonthTotal``, ``WorkOfficeDayTotal``, ``WorkOfficeMonthTotal`` and ``WorkCountyMonthTotal``
     from ``WorkDailyTotal`` (all offices, or ``org_ids`` — and then the whole county rows of their parents)
     after a bulk load that wrote daily rows directly (the demo generator, a benchmark, an import): one
-    INSERT … SELECT each; the caller holds the transaction. Returns the numbers of office month, office-day,
+    INSERT … SELECT each; and ``WorkLogMonthTotal`` from the submitted logs (one INSERT … SELECT per month,
+    ``log_totals.rebuild_log_month_totals``); the caller holds the transaction. Returns the numbers of office month, office-day,
     office-month and county month rows written."""
     month_t, day_t, daily_t, office_month_t, county_t, org_t = (
         connection.ops.quote_name(m._meta.db_table)
@@ -379,6 +384,7 @@ def rebuild_month_totals(org_ids: Iterable[int] | None = None) -> tuple[int, int
         return 0, 0, 0, 0
     counties = (None if ids is None else
                 sorted(set(Org.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True))))
+    rebuild_log_month_totals(ids)  # 上报天数 and 迟报日志数 from the logs (their rows are not counted below)
     for model in (WorkMonthTotal, WorkOfficeDayTotal, WorkOfficeMonthTotal):
         (model.objects.all() if ids is None else model.objects.filter(org_id__in=ids)).delete()
     (WorkCountyMonthTotal.objects.all() if counties is None

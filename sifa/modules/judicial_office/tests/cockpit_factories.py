@@ -23,6 +23,7 @@ from sifa.modules.judicial_office.models import (
     WorkLog,
     WorkLogCorrection,
     WorkLogItem,
+    WorkLogMonthTotal,
     WorkMonthTotal,
     WorkOfficeDayTotal,
     WorkOfficeMonthTotal,
@@ -36,7 +37,8 @@ def clean_slate() -> None:
     every figure a test checks is one it wrote itself. Plain DELETEs, leaves first (the ORM's cascade
     collector takes seconds over a year of demo logs)."""
     tables = [WorkLogItem.photos.through, WorkLogItem.cases.through, WorkLogItem, WorkLogCorrection, WorkLog,
-              WorkDailyTotal, WorkMonthTotal, WorkOfficeDayTotal, WorkOfficeMonthTotal, WorkCountyMonthTotal]
+              WorkDailyTotal, WorkMonthTotal, WorkOfficeDayTotal, WorkOfficeMonthTotal, WorkCountyMonthTotal,
+              WorkLogMonthTotal]
     with connection.cursor() as cursor:
         for model in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
@@ -106,12 +108,17 @@ def at(day: datetime.date, hour: int = 18) -> datetime.datetime:
 
 def log(office: Org, day: datetime.date, *, submitted: datetime.datetime | None = None, username: str = "office1",
         status: str = WorkLogStatus.SUBMITTED) -> WorkLog:
-    """A work log of ``day`` (by default submitted that evening)."""
+    """A work log of ``day`` (by default submitted that evening), with the office's month row of the log figures
+    rewritten (``WorkLogMonthTotal``), as the work-log services do."""
+    from sifa.modules.judicial_office.log_totals import write_log_month_totals
+
     user = membership_of(username).user
     when = submitted or at(day)
-    return WorkLog.objects.create(org=office, author=user, author_name=user.display_name, day=day, status=status,
-                                  submitted_at=when if status == WorkLogStatus.SUBMITTED else None,
-                                  created_at=when, updated_at=when)
+    row = WorkLog.objects.create(org=office, author=user, author_name=user.display_name, day=day, status=status,
+                                 submitted_at=when if status == WorkLogStatus.SUBMITTED else None,
+                                 created_at=when, updated_at=when)
+    write_log_month_totals(day, [office.pk])
+    return row
 
 
 def writer(username: str) -> Actor:

@@ -13,16 +13,25 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from sifa.core import registry
 from sifa.core.accounts.actor import Actor
+from sifa.core.deadlines.calendar import CalendarMissing
+from sifa.core.deadlines.models import CalendarYear
+from sifa.core.deadlines.selectors import working_calendar
+from sifa.core.deadlines.services import load_calendar_year
+from sifa.core.deadlines.tests.test_services import MAKEUP_2027, REST_2027
 from sifa.core.orgs.models import Org
 from sifa.core.testing import actor_for
 from sifa.modules.judicial_office import cockpit
 from sifa.modules.judicial_office.cockpit import CockpitPeriod
+from sifa.modules.judicial_office.log_totals import month_stamp
 from sifa.modules.judicial_office.models import (
     WorkCountyMonthTotal,
     WorkDailyTotal,
+    WorkLog,
+    WorkLogMonthTotal,
     WorkMonthTotal,
     WorkOfficeDayTotal,
     WorkOfficeMonthTotal,
@@ -279,3 +288,146 @@ def test_an_office_right_below_a_city_makes_the_city_read_the_office_rows(novemb
                             today=D(2026, 11, 30))
     totals = {ch.id: ch.total for ch in c.children if ch.total}
     assert totals == {direct.pk: 3, f.fuyang().pk: 148}
+
+
+# --- the month rollup of the log figures (WorkLogMonthTotal: 上报天数, 迟报日志数) ------------------------------
+
+
+def log_rows() -> dict[tuple[int, datetime.date], tuple[int, int, str]]:
+    return {(r.org_id, r.month): (r.reported_days, r.late_logs, r.calendar) for r in WorkLogMonthTotal.objects.all()}
+
+
+def assert_log_rows_are_the_log_counts() -> None:
+    """Every ``WorkLogMonthTotal`` row equals the submitted logs counted by hand under the current calendar (a working
+    day with a log; a log submitted, local time, after the working day following its day), stamped with it."""
+    cal = working_calendar()
+    reported: dict[tuple[int, datetime.date], set[datetime.date]] = defaultdict(set)
+    late: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for log in WorkLog.objects.filter(status="submitted"):
+        key = (log.org_id, log.day.replace(day=1))
+        reported[key]  # noqa: B018 (a row for every office and month with a submitted log)
+        if cal.is_working_day(log.day):
+            reported[key].add(log.day)
+        try:
+            deadline = cal.add_working_days(log.day, 1)
+        except CalendarMissing:
+            continue
+        if log.submitted_at is not None and timezone.localtime(log.submitted_at).date() > deadline:
+            late[key] += 1
+    assert log_rows() == {k: (len(days), late[k], month_stamp(cal, k[1])) for k, days in reported.items()}
+    paths = dict(Org.objects.values_list("pk", "path"))
+    assert all(r.org_path == paths[r.org_id] for r in WorkLogMonthTotal.objects.all())
+
+
+def test_c_log_month_rows_follow_saving_editing_and_corrections(clean: None) -> None:
+    """The office's month row of 上报天数 and 迟报日志数 is rewritten in the transaction that submits or corrects a log."""
+    first, second = new_staff(), new_staff()
+    office = office1().pk
+    # given two staff submitting 11-18 and 11-19, a draft, and a Saturday (submitted now: lateness by the clock)
+    with on_day(D(2026, 11, 19)):
+        save_work_log(actor=first, day=D(2026, 11, 18), submit=True, items=[{"code": "mediation", "count": 1}])
+        save_work_log(actor=second, day=D(2026, 11, 18), submit=True, items=[{"code": "mediation", "count": 1}])
+        save_work_log(actor=new_staff(), day=D(2026, 11, 17), submit=False, items=[{"code": "mediation", "count": 1}])
+    with on_day(D(2026, 11, 23)):
+        save_work_log(actor=first, day=D(2026, 11, 19), submit=True, items=[{"code": "mediation", "count": 1}])
+        save_work_log(actor=first, day=D(2026, 11, 21), submit=True, items=[{"code": "mediation", "count": 1}])
+    # then two working days reported (11-21 is a Saturday), under today's calendar
+    assert {k: v[0] for k, v in log_rows().items()} == {(office, D(2026, 11, 1)): 2}
+    assert_log_rows_are_the_log_counts()
+    # and a correction's approval rewrites the month of the corrected day
+    with on_day(D(2026, 9, 30)):
+        log = save_work_log(actor=first, day=D(2026, 9, 30), submit=True, items=[{"code": "mediation", "count": 1}])
+    with on_day(D(2026, 10, 12)):
+        correction = request_correction(actor=first, log=log, reason="漏记", items=[{"code": "mediation", "count": 2}])
+        decide_correction(actor=actor_for("county"), correction=correction, approve=True, note="同意")
+    assert log_rows()[(office, D(2026, 9, 1))][0] == 1
+    assert_log_rows_are_the_log_counts()
+    # and a rebuild writes the same rows
+    kept = log_rows()
+    WorkLogMonthTotal.objects.all().delete()
+    rebuild_month_totals()
+    assert log_rows() == kept
+
+
+@pytest.fixture
+def logs_of_a_year(clean: None) -> dict[str, Any]:
+    """Logs of three offices in two counties over 2026, some late, some on rest days, two authors on one day."""
+    a, b, xihu = f.office_of("office1"), f.office_of("office2"), f.xihu_office()
+    f.log(a, D(2026, 1, 5))
+    f.log(a, D(2026, 1, 5), username="office2")  # a second author the same day: one day reported
+    f.log(a, D(2026, 3, 3), submitted=f.at(D(2026, 3, 5), 9))  # late
+    f.log(a, D(2026, 3, 7))  # a Saturday: not a working day
+    f.log(b, D(2026, 3, 16), submitted=f.at(D(2026, 3, 17), 23))  # on time
+    f.log(b, D(2026, 9, 30), submitted=f.at(D(2026, 10, 8), 9))  # 国庆 10-01…10-07: due 10-08, on time
+    f.log(b, D(2026, 9, 29), submitted=f.at(D(2026, 10, 9), 9))  # due 09-30: late
+    f.log(xihu, D(2026, 6, 10), submitted=f.at(D(2026, 6, 20), 9))  # late
+    f.log(xihu, D(2026, 11, 2))
+    f.log(xihu, D(2026, 11, 20), submitted=f.at(D(2026, 11, 24), 9))  # late (due 11-23)
+    f.log(a, D(2026, 12, 31), submitted=f.at(D(2027, 1, 5), 9))  # due in 2027: not late while 2027 is not loaded
+    return {"a": a, "b": b, "xihu": xihu}
+
+
+PERIODS = [CockpitPeriod(D(2026, 1, 1), D(2026, 12, 31)), CockpitPeriod(D(2026, 3, 1), D(2026, 3, 31)),
+           CockpitPeriod(D(2026, 3, 15), D(2026, 11, 21)), CockpitPeriod(D(2026, 11, 1), D(2026, 11, 22)),
+           CockpitPeriod(D(2026, 9, 30), D(2026, 10, 2))]
+
+
+def assert_figures_are_the_log_counts(orgs: list[Org]) -> None:
+    cal = working_calendar()
+    for period in PERIODS:
+        for org in orgs:
+            days, figures = cockpit.log_figures(org, cal, period.start, period.end)
+            assert figures == cockpit.log_figures_from_logs(org, cal, period.start, period.end), (org.name, period)
+            assert days == [d for d in (period.start + datetime.timedelta(n)
+                                        for n in range((period.end - period.start).days + 1)) if cal.is_working_day(d)]
+
+
+def test_c_log_figures_read_whole_months_from_the_rows_and_equal_the_log_pass(logs_of_a_year: dict[str, Any]) -> None:
+    """上报 and 迟报 read from the month rows (whole months) plus the logs (part months) equal one pass over the logs."""
+    assert_log_rows_are_the_log_counts()
+    assert_figures_are_the_log_counts([f.province(), f.hangzhou(), f.fuyang(), logs_of_a_year["a"]])
+    # the province's year, office by office
+    _, year = cockpit.log_figures(f.province(), working_calendar(), D(2026, 1, 1), D(2026, 12, 31))
+    a, b, xihu = logs_of_a_year["a"].pk, logs_of_a_year["b"].pk, logs_of_a_year["xihu"].pk
+    assert year.reported == {a: 3, b: 3, xihu: 3}
+    assert year.late == {a: 1, b: 1, xihu: 2}
+    # and whole months do come from the rows (a row changed by hand shows; the part month of 11-22 does not read it)
+    WorkLogMonthTotal.objects.filter(org_id=a, month=D(2026, 3, 1)).update(reported_days=40)
+    _, changed = cockpit.log_figures(f.province(), working_calendar(), D(2026, 1, 1), D(2026, 11, 22))
+    assert changed.reported[a] == 1 + 40  # 01-05, and March's row (12-31 is after the period)
+
+
+def test_c_a_calendar_loaded_rewrites_the_rows_it_changes(logs_of_a_year: dict[str, Any]) -> None:
+    """Loading 2027 (signal ``calendar_year_loaded``) rewrites December 2026: the 12-31 log is now due 2027-01-04."""
+    assert log_rows()[(logs_of_a_year["a"].pk, D(2026, 12, 1))][1:] == (0, "2026:" + month_stamp(
+        working_calendar(), D(2026, 1, 1)).split(":")[1] + ";2027:-")
+    load_calendar_year(actor=actor_for("admin"), year=2027, notice="测试通知", rest_days=REST_2027,
+                       makeup_days=MAKEUP_2027)
+    row = log_rows()[(logs_of_a_year["a"].pk, D(2026, 12, 1))]
+    assert row[1] == 1 and row[2].endswith(";" + month_stamp(working_calendar(), D(2027, 1, 1)))
+    assert_log_rows_are_the_log_counts()
+    assert_figures_are_the_log_counts([f.province(), f.fuyang()])
+
+
+def test_c_rows_of_a_calendar_since_changed_are_not_read(logs_of_a_year: dict[str, Any]) -> None:
+    """A 2026 calendar replaced without the signal (03-16 made a rest day, 03-04 a make-up working day — as a
+    correction written straight to the table would): March's rows are stale and counted from the logs instead."""
+    before = log_rows()
+    year = CalendarYear.objects.get(year=2026)
+    year.rest_days = sorted([*year.rest_days, "2026-03-16"])
+    year.loaded_at = timezone.now()
+    year.save()
+    assert log_rows() == before  # nothing rewritten: every 2026 row now carries an old stamp
+    cal = working_calendar()
+    assert all(stamp != month_stamp(cal, month) for (_, month), (_, _, stamp) in before.items())
+    # then the figures are those of the logs under the new calendar (office b's 03-16 no longer a working day)
+    assert_figures_are_the_log_counts([f.province(), f.fuyang(), logs_of_a_year["b"]])
+    _, march = cockpit.log_figures(f.fuyang(), cal, D(2026, 3, 1), D(2026, 3, 31))
+    assert march.reported.get(logs_of_a_year["b"].pk, 0) == 0
+    # and when one office's month is rewritten under the new calendar, the month still reads right (other rows stale)
+    with on_day(D(2026, 3, 20)):
+        save_work_log(actor=new_staff(), day=D(2026, 3, 18), submit=True, items=[{"code": "mediation", "count": 1}])
+    assert_figures_are_the_log_counts([f.province(), f.fuyang()])
+    # and a rebuild stamps every row with the current calendar again
+    rebuild_month_totals()
+    assert_log_rows_are_the_log_counts()
