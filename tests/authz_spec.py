@@ -325,6 +325,11 @@ PAGES: dict[str, RouteSpec] = {
                                               body={"facts": "矩阵评估"}),
     "correction:monitoring_remove": RouteSpec("correction.manage", obj="monitoring_active", method="POST",
                                               body={"removed_on": "2026-02-01", "reason": "矩阵"}),
+    # 社区矫正 · 被依法限制人身自由 (CC-22; liberty_views.py)
+    "correction:liberty_create": RouteSpec("correction.manage", obj="movement_case"),
+    "correction:liberty_detail": RouteSpec("correction.view", obj="liberty_active"),
+    "correction:liberty_end": RouteSpec("correction.manage", obj="liberty_active", method="POST",
+                                        body={"ended_on": "2099-01-01"}, note="a day after today → 400 naming ended_on"),
     "correction:evaluation_list": RouteSpec("correction.view", note="?org= narrows within scope"),
     "correction:evaluation_export": RouteSpec("correction.view", note="audited Excel export"),
     "correction:evaluation_compute": RouteSpec("scoring.compute", method="POST", body={"period": "2026-01"},
@@ -563,6 +568,16 @@ API: dict[str, RouteSpec] = {
         "correction.manage", obj="monitoring_active", body={"facts": "矩阵评估"}),
     "POST /api/v1/correction/movement/monitoring/{monitoring_id}/removal": RouteSpec(
         "correction.manage", obj="monitoring_active", body={"removed_on": "2026-02-01", "reason": "矩阵"}),
+    # 社区矫正 · 被依法限制人身自由 (CC-22; liberty_api.py)
+    "GET /api/v1/correction/liberty/restrictions": RouteSpec("correction.view"),
+    "POST /api/v1/correction/liberty/cases/{case_id}/restrictions": RouteSpec(
+        "correction.manage", obj="movement_case", body={"kind": "matrix", "deciding_organ": "矩阵", "decided_on": "2026-01-01",
+                                                         "start_date": "2026-01-01", "notified_on": "2026-01-02"},
+        note="unknown kind → 400 naming kind"),
+    "GET /api/v1/correction/liberty/restrictions/{restriction_id}": RouteSpec("correction.view", obj="liberty_active"),
+    "POST /api/v1/correction/liberty/restrictions/{restriction_id}/end": RouteSpec(
+        "correction.manage", obj="liberty_active", body={"ended_on": "2099-01-01"},
+        note="a day after today → 400 naming ended_on"),
     "GET /api/v1/correction/movement/evaluations": RouteSpec("correction.view"),
     "GET /api/v1/correction/movement/evaluations/cases/{case_id}": RouteSpec("correction.view", obj="movement_case"),
     "POST /api/v1/correction/movement/evaluations/compute": RouteSpec("scoring.compute", body={"period": "2026-01"},

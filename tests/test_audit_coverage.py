@@ -455,6 +455,13 @@ def _movement_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
     return {name: (user, getattr(movement_factories, fn)) for name, (user, fn) in movement_factories.RECIPES.items()}
 
 
+def _liberty_recipes() -> dict[str, tuple[str, Callable[[Actor], Any]]]:
+    """社区矫正 · 被依法限制人身自由 (CC-22): recipes kept beside their tests (liberty_factories.RECIPES)."""
+    from sifa.modules.correction.tests import liberty_factories
+
+    return {name: (user, getattr(liberty_factories, fn)) for name, (user, fn) in liberty_factories.RECIPES.items()}
+
+
 def _field_report(name: str) -> Callable[[Actor], Any]:
     """A recipe of 社区矫正 · 现场报告（富春微矫正）, kept beside its tests."""
     from sifa.modules.correction.tests import report_factories
@@ -691,6 +698,8 @@ RECIPES: dict[str, tuple[str, Callable[[Actor], Any]]] = {
     "sifa.modules.judicial_office.cockpit.export_cockpit_table": ("county", _export_cockpit_table),
     # 社区矫正 · 外出、执行地变更、电子定位、月度考核 (movement_factories.RECIPES)
     **_movement_recipes(),
+    # 社区矫正 · 被依法限制人身自由 (liberty_factories.RECIPES)
+    **_liberty_recipes(),
     # 社区矫正 · 奖惩与提请 (sanction_factories.RECIPES)
     **_sanction_recipes(),
     **_penalty_recipes(),

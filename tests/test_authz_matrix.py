@@ -324,6 +324,10 @@ def _object_ids(kind: str, username: str, world: dict[str, Anchor]) -> tuple[lis
         from sifa.modules.correction.tests.movement_factories import matrix_objects as movement_objects
 
         return movement_objects(kind, me.org, [a.org for a in world.values()])
+    if kind == "liberty_active":  # 社区矫正 · 被依法限制人身自由 (CC-22), made on demand
+        from sifa.modules.correction.tests.liberty_factories import matrix_objects as liberty_objects
+
+        return liberty_objects(kind, me.org, [a.org for a in world.values()])
     if kind in ("service_place", "place_photo", "public_place", "public_photo"):
         from sifa.modules.legal_services.tests.factories import matrix_objects as place_objects
 

@@ -29,6 +29,7 @@ class CorrectionConfig(AppConfig):
             cockpit,
             evaluation,
             field_reports,
+            liberty,
             lifecycle,
             movement,
             sanctions,
@@ -38,6 +39,7 @@ class CorrectionConfig(AppConfig):
         lifecycle.register()
         supervision.register()
         movement.register()
+        liberty.register()
         evaluation.register()
         field_reports.register()
         sanctions.register()

@@ -72,6 +72,31 @@ class TaskStatus(models.TextChoices):
     OPEN = "open", "待完成"
     DONE = "done", "已完成"
     MISSED = "missed", "逾期未完成"
+    PAUSED = "paused", "暂停（被羁押期间）"
+
+
+class LibertyRestrictionKind(models.TextChoices):
+    """CC-22 (《社区矫正法》第三十二条): 拘留、强制隔离戒毒、采取刑事强制措施等限制人身自由情形. The 刑事强制措施
+    are those of 《刑事诉讼法》第六十六条 (拘传、取保候审、监视居住) and 第八十条 (逮捕), 第八十二条 (拘留);
+    行政拘留 and 司法拘留 are the two other 拘留."""
+
+    ADMINISTRATIVE_DETENTION = "administrative_detention", "行政拘留"
+    JUDICIAL_DETENTION = "judicial_detention", "司法拘留"
+    COMPULSORY_DRUG_REHAB = "compulsory_drug_rehab", "强制隔离戒毒"
+    SUMMONS = "summons", "拘传"
+    CRIMINAL_DETENTION = "criminal_detention", "刑事拘留"
+    ARREST = "arrest", "逮捕"
+    BAIL = "bail", "取保候审"
+    RESIDENTIAL_SURVEILLANCE = "residential_surveillance", "监视居住"
+
+
+# The kinds that hold the subject in custody (supervision tasks pause); 取保候审 and 监视居住 restrict liberty
+# without custody, so the subject's tasks go on.
+CUSTODIAL_KINDS = frozenset({
+    LibertyRestrictionKind.ADMINISTRATIVE_DETENTION, LibertyRestrictionKind.JUDICIAL_DETENTION,
+    LibertyRestrictionKind.COMPULSORY_DRUG_REHAB, LibertyRestrictionKind.SUMMONS,
+    LibertyRestrictionKind.CRIMINAL_DETENTION, LibertyRestrictionKind.ARREST,
+})
 
 
 class LeaveKind(models.TextChoices):

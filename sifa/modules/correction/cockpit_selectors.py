@@ -227,7 +227,8 @@ def _task_figures(org: Org, period: Period, today: datetime.date) -> dict[str, t
 
     Overdue: 逾期未完成 (missed), or still open after its day. Reporting compliance (CC-39, the reporting
     duty of 《社区矫正法》第二十三条; frequencies are configuration [NV]): 报告 tasks due in the period and
-    either done or already past their day; on time = done no later than the day plus the grace days.
+    either done or already past their day (a task paused while the subject was in custody, CC-22, is not
+    due); on time = done no later than the day plus the grace days.
     """
     grace = datetime.timedelta(days=int(config.section("reminders").get("task_grace_days", 0)))
     report = Q(kind=TaskKind.REPORT_IN)
@@ -237,7 +238,8 @@ def _task_figures(org: Org, period: Period, today: datetime.date) -> dict[str, t
             .annotate(child=Substr("org_path", 1, _child_len(org))).values("child")
             .annotate(overdue=Count("pk", filter=Q(status=TaskStatus.MISSED)
                                     | Q(status=TaskStatus.OPEN, due_date__lt=today)),
-                      due=Count("pk", filter=report & (Q(status=TaskStatus.DONE) | Q(due_date__lt=today))),
+                      due=Count("pk", filter=report & (Q(status=TaskStatus.DONE)
+                                                       | Q(due_date__lt=today) & ~Q(status=TaskStatus.PAUSED))),
                       on_time=Count("pk", filter=report & Q(status=TaskStatus.DONE, done_on__lte=on_time_by)))
             .order_by())
     return {r["child"]: (r["overdue"], r["due"], r["on_time"]) for r in rows}

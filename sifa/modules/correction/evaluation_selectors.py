@@ -83,7 +83,8 @@ def trend(detail: CorrectionCase, months: int = 6, *, actor: Actor | None = None
     while len(wanted) < months:
         wanted.append(periods.previous(wanted[-1]))
     wanted.reverse()
-    rows = Score.objects.current().filter(scheme__in=family(), subject_kind="case", subject_id=detail.pk,
+    schemes = Scheme.objects.filter(Q(code=SCHEME_CODE) | Q(base__code=SCHEME_CODE)).values("pk")  # family(), inline
+    rows = Score.objects.current().filter(scheme__in=schemes, subject_kind="case", subject_id=detail.pk,
                                           period_kind=periods.MONTH, period_start__gte=wanted[0].start)
     if actor is not None:
         rows = rows.filter(pk__in=Score.objects.visible_to(actor).values("pk"))
@@ -120,23 +121,24 @@ class EvaluationSummary:
 PASS_MARK = Decimal(60)
 
 
-def evaluation_summary(detail: CorrectionCase, months: int = 12) -> EvaluationSummary:
+def evaluation_summary(detail: CorrectionCase, months: int = 12, *,
+                       points: list[tuple[periods.Period, Score | None]] | None = None) -> EvaluationSummary:
     """The cumulative evaluation of a case over the last ``months`` months (RULES.md CC-23, CC-36:
     assessment results feed 减刑 and revocation). Read by the sanctions/lifecycle parts for a proposal;
     the caller has already checked the case is in scope."""
     from sifa.modules.correction.choices import SanctionKind, SanctionStatus
-    from sifa.modules.correction.models import Sanction
-    from sifa.modules.correction.movement_selectors import rows_of
+    from sifa.modules.correction.selectors import sanctions_of
 
     if months < 1:
         raise ValidationFailed("月数应不少于 1", field="months")
-    points = [(p, s) for p, s in trend(detail, months)]
+    points = points if points is not None and len(points) == months else trend(detail, months)
     scored = [(p.label, s.total) for p, s in points if s is not None]
     totals = [t for _, t in scored]
     start = points[0][0].start
-    decided = rows_of(Sanction).filter(correction_case=detail, status=SanctionStatus.DECIDED, decided_on__gte=start)
-    counts = {k: decided.filter(kind=k).count() for k in (SanctionKind.COMMENDATION, SanctionKind.ADMONITION,
-                                                           SanctionKind.WARNING)}
+    decided = [s for s in sanctions_of(detail)
+               if s.status == SanctionStatus.DECIDED and s.decided_on is not None and s.decided_on >= start]
+    counts = {k: sum(1 for s in decided if s.kind == k)
+              for k in (SanctionKind.COMMENDATION, SanctionKind.ADMONITION, SanctionKind.WARNING)}
     average = (sum(totals, Decimal(0)) / len(totals)).quantize(CENT, ROUND_HALF_UP) if totals else None
     return EvaluationSummary(
         months=months, scored=len(totals), average=average, lowest=min(totals) if totals else None,

@@ -97,7 +97,8 @@ def evaluation_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evaluation_panel(request: HttpRequest, detail: CorrectionCase) -> dict[str, Any]:
-    points = sel.trend(detail, 6, actor=_actor(request))
+    year = sel.trend(detail, 12, actor=_actor(request))  # read once: the card's six months and the summary
+    points = year[-6:]
     scored = [s for _, s in points if s is not None]
     return {"detail": detail, "points": points, "latest": scored[-1] if scored else None,
-            "summary": sel.evaluation_summary(detail, 12)}
+            "summary": sel.evaluation_summary(detail, 12, points=year)}

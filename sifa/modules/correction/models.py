@@ -36,6 +36,7 @@ from sifa.modules.correction.choices import (
     CommissionerType,
     DecisionOrgType,
     LeaveKind,
+    LibertyRestrictionKind,
     MeasureCategory,
     MonitoringGround,
     MonitoringStatus,
@@ -443,6 +444,38 @@ class ElectronicMonitoring(models.Model):
 
     def __str__(self) -> str:
         return f"电子定位 {self.start_date}—{self.end_date}"
+
+
+class LibertyRestriction(models.Model):
+    """A liberty-restricting event the agency was told of (CC-22, 《社区矫正法》第三十二条: the organ that decides
+    拘留、强制隔离戒毒 or a 刑事强制措施 notifies the 社区矫正机构 及时). ``notified_on`` is the day the agency
+    learned of it, so a late notice shows against ``decided_on``. Active while ``ended_on`` is empty; any
+    active row sets the case's overlay flag ``liberty_restricted``."""
+
+    correction_case = models.ForeignKey(CorrectionCase, models.CASCADE, related_name="liberty_restrictions",
+                                        verbose_name="社区矫正案件")
+    kind = models.CharField("限制人身自由情形", max_length=32, choices=LibertyRestrictionKind.choices)
+    deciding_organ = models.CharField("决定机关", max_length=128)
+    decision_number = models.CharField("决定书文号", max_length=64, blank=True)
+    decided_on = models.DateField("决定日期")
+    start_date = models.DateField("开始执行日期")
+    expected_end = models.DateField("预计结束日期", null=True, blank=True)
+    notified_on = models.DateField("社区矫正机构获知日期")
+    note = models.TextField("情况说明", blank=True)
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    end_note = models.TextField("结束情况", blank=True)
+    recorded_by = models.CharField("登记人", max_length=150)
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "被依法限制人身自由"
+        verbose_name_plural = "被依法限制人身自由"
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start_date}"
 
 
 class KeywordRule(models.Model):

@@ -302,17 +302,30 @@ def monitoring_ground_check(detail: CorrectionCase, ground: str, facts: str) -> 
 
 
 def movement_summary(detail: CorrectionCase) -> dict[str, Any]:
-    """What the subject-page cards show (no scope check: the page already holds the case)."""
+    """What the 外出与执行地变更 card shows (no scope check: the page already holds the case). Two queries:
+    the case's requests (a handful) are read once and the list, the absences (``unapproved_absences``) and
+    the year's days (``year_days``) are computed from them; then the transfers."""
     today = timezone.localdate()
-    leaves = list(rows_of(LeaveRequest).filter(correction_case=detail).order_by("-start_date", "-pk")[:10])
+    every = list(rows_of(LeaveRequest).filter(correction_case=detail).order_by("-start_date", "-pk"))
+    counted = (RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.RETURNED, RequestStatus.OVERDUE)
+    absence_states = (RequestStatus.APPROVED, RequestStatus.OVERDUE, RequestStatus.RETURNED)
+    detail.__dict__["_overdue_leaves"] = [x for x in every if x.status == RequestStatus.OVERDUE]  # for case_facts
+    own = [leave for leave in every if leave.kind == LeaveKind.LEAVE]
+    absences = [a for a in (_absence(leave, today) for leave in sorted(
+        (x for x in own if x.status in absence_states), key=lambda x: (x.end_date, x.pk))) if a is not None]
     return {
-        "leaves": [(leave, is_overdue(leave, today)) for leave in leaves],
-        "absences": unapproved_absences(detail, today=today),
+        "leaves": [(leave, is_overdue(leave, today)) for leave in every[:10]],
+        "absences": absences,
         "transfers": list(rows_of(ResidenceTransfer).filter(correction_case=detail).select_related("from_org", "to_org")[:5]),
-        "monitoring": list(rows_of(ElectronicMonitoring).filter(correction_case=detail)[:10]),
-        "current_monitoring": current_period(detail),
-        "year_days": year_days(detail, today.year),
+        "year_days": sum(x.days for x in own if x.start_date.year == today.year and x.status in counted),
         "leave_config": config.section("leave"),
         "leave_flag": config.flag("leave"),
         "transfer_flag": config.flag("transfer"),
     }
+
+
+def monitoring_summary(detail: CorrectionCase) -> dict[str, Any]:
+    """What the 电子定位 card shows, in one query: the latest periods and the active one (``current_period``)."""
+    every = list(rows_of(ElectronicMonitoring).filter(correction_case=detail))
+    active = sorted((m for m in every if m.status == MonitoringStatus.ACTIVE), key=lambda m: (m.end_date, m.pk))
+    return {"monitoring": every[:10], "current_monitoring": active[-1] if active else None}

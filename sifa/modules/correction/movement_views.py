@@ -442,5 +442,5 @@ def leave_panel(request: HttpRequest, detail: CorrectionCase) -> dict[str, Any]:
 
 
 def monitoring_panel(request: HttpRequest, detail: CorrectionCase) -> dict[str, Any]:
-    summary = sel.movement_summary(detail)
+    summary = sel.monitoring_summary(detail)
     return {"detail": detail, "monitoring": summary["monitoring"], "current": summary["current_monitoring"]}

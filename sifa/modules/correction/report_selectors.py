@@ -196,6 +196,9 @@ def subject_card(actor: Actor, detail: CorrectionCase, *, limit: int = 5) -> dic
     """The subject page's card: latest reports (with categories) and pending suggestions of one case."""
     reports = list(reports_visible_to(actor, filters=ReportFilters(case=detail.pk))[:limit])
     pending = list(suggestions_visible_to(actor, case=detail.pk)[:limit])
+    # counted only when a list is full (fewer rows than the limit are all the rows)
     return {"reports": reports, "pending": pending,
-            "report_count": reports_visible_to(actor, filters=ReportFilters(case=detail.pk)).count(),
-            "pending_count": suggestions_visible_to(actor, case=detail.pk).count()}
+            "report_count": len(reports) if len(reports) < limit else
+            reports_visible_to(actor, filters=ReportFilters(case=detail.pk)).count(),
+            "pending_count": len(pending) if len(pending) < limit else
+            suggestions_visible_to(actor, case=detail.pk).count()}

@@ -144,14 +144,21 @@ def _sanction_fact(s: Sanction) -> grounds.SanctionFact:
 
 def case_facts(detail: CorrectionCase, today: datetime.date) -> grounds.CaseFacts:
     """The snapshot ``grounds.detect`` reads: sanctions, missed tasks, overdue leaves, the absence."""
-    sanctions = [_sanction_fact(cast(Sanction, s)) for s in detail.sanctions.select_related("document").all()]
+    from sifa.modules.correction.selectors import sanctions_of
+
+    sanctions = [_sanction_fact(cast(Sanction, s)) for s in sanctions_of(detail)]
     violations: list[grounds.Violation] = []
-    for task in cast("list[SupervisionTask]", list(SupervisionTask.objects.filter(correction_case=detail,
-                                                                                  status=TaskStatus.MISSED))):
+    # the subject page's task and movement cards have read these rows already (read here otherwise)
+    missed = detail.__dict__.get("_missed_tasks")
+    if missed is None:
+        missed = list(SupervisionTask.objects.filter(correction_case=detail, status=TaskStatus.MISSED))
+    overdue = detail.__dict__.get("_overdue_leaves")
+    if overdue is None:
+        overdue = list(LeaveRequest.objects.filter(correction_case=detail, status=RequestStatus.OVERDUE))
+    for task in cast("list[SupervisionTask]", missed):
         violations.append(grounds.Violation(task.due_date, f"逾期未完成{task.get_kind_display()}（应于 {task.due_date:%Y-%m-%d} 完成）",
                                             f"task:{task.pk}"))
-    for leave in cast("list[LeaveRequest]", list(LeaveRequest.objects.filter(correction_case=detail,
-                                                                             status=RequestStatus.OVERDUE))):
+    for leave in cast("list[LeaveRequest]", overdue):
         violations.append(grounds.Violation(leave.end_date, f"外出逾期未归（应于 {leave.end_date:%Y-%m-%d} 返回）",
                                             f"leave:{leave.pk}"))
     start, label = absence_start(detail, today)
@@ -199,7 +206,9 @@ def ground_conditions(today: datetime.date, actions: Iterable[str]) -> Iterator[
 # --- the card on the subject page -----------------------------------------------------------------------
 
 def running_deadlines(detail: CorrectionCase) -> list[CaseDeadline]:
-    return list(CaseDeadline.objects.filter(case_id=detail.pk, key__in=DEADLINE_KEYS).order_by("status", "due_date"))
+    from sifa.modules.correction.selectors import deadlines_of
+
+    return sorted((d for d in deadlines_of(detail.case) if d.key in DEADLINE_KEYS), key=lambda d: (d.status, d.due_date))
 
 
 def deadline_alert_on(deadline: CaseDeadline) -> datetime.date | None:
@@ -218,10 +227,12 @@ def deadline_alert_on(deadline: CaseDeadline) -> datetime.date | None:
 
 def panel_context(request: Any, detail: CorrectionCase) -> dict[str, Any]:
     """奖惩与提请: sanctions with documents, open grounds, proposals and their deadlines."""
+    from sifa.modules.correction.selectors import sanctions_of
+
     settings = config.section("sanctions")
     deadlines = [(d, deadline_alert_on(d)) for d in running_deadlines(detail)]
     return {
-        "sanctions": list(detail.sanctions.select_related("document").order_by("-proposed_at", "-id")),
+        "sanctions": sanctions_of(detail),
         "grounds": grounds_for(detail),
         "proposals": list(detail.revocation_proposals.select_related("document", "arrest_document").all()),
         "commutations": list(detail.commutation_proposals.select_related("document").all()),

@@ -156,11 +156,21 @@ def overlay_badges(detail: CorrectionCase) -> list[Badge]:
     return out
 
 
+def sanctions_of(detail: CorrectionCase) -> list[Any]:
+    """The case's sanctions with their documents, newest first, read once per ``detail`` object (the header
+    badges, the 奖惩与提请 card and its ground check all show them on one page)."""
+    cached = detail.__dict__.get("_sanctions_of")
+    if cached is None:
+        cached = list(detail.sanctions.select_related("document").order_by("-proposed_at", "-id"))
+        detail.__dict__["_sanctions_of"] = cached
+    return cached
+
+
 def _sanction_labels(detail: CorrectionCase) -> list[str]:
     from sifa.modules.correction.choices import SanctionKind, SanctionStatus
 
-    kinds = set(detail.sanctions.filter(status=SanctionStatus.DECIDED)
-                .exclude(kind=SanctionKind.COMMENDATION).values_list("kind", flat=True))
+    kinds = {s.kind for s in sanctions_of(detail)
+             if s.status == SanctionStatus.DECIDED and s.kind != SanctionKind.COMMENDATION}
     return [label for value, label in SanctionKind.choices if value in kinds]
 
 
@@ -176,7 +186,12 @@ def lifecycle_steps(detail: CorrectionCase, actor: Actor) -> list[AvailableStep]
 
 
 def deadlines_of(case: Case) -> list[CaseDeadline]:
-    return list(case.deadlines.order_by("due_date", "key"))
+    """The case's deadlines by due date, read once per ``case`` object (the page's list and the sanctions card)."""
+    cached = case.__dict__.get("_deadlines_of")
+    if cached is None:
+        cached = list(case.deadlines.order_by("due_date", "key"))
+        case.__dict__["_deadlines_of"] = cached
+    return cached
 
 
 def timeline_of(case: Case, actor: Actor) -> list[Any]:

@@ -198,7 +198,7 @@ def generate_tasks(detail: CorrectionCase, start: datetime.date, end: datetime.d
     from reception; 教育学习 and 公益活动 due at each month's end when the level's hours plus the approved
     plan's hours are above zero. 暂予监外执行 (CC-39, config ``health`` [NV]): a 病情报告 every
     ``health.report_days``; 保外就医 also a 病情复查 every ``medical_parole_review_months``. Nothing after
-    the term's end.
+    the term's end, nor on a day the subject is held in custody (an active custodial restriction, CC-22).
     """
     anchor = anchor_of(detail)
     first = max(start, anchor + datetime.timedelta(days=1))
@@ -235,9 +235,14 @@ def generate_tasks(detail: CorrectionCase, start: datetime.date, end: datetime.d
                 if d >= first:
                     out.append(TaskSpec(TaskKind.HEALTH_REPORT, d, f"保外就医：每{months}个月提交病情复查情况（CC-39）"))
                 k += 1
+    from sifa.modules.correction.liberty_selectors import in_windows, paused_windows
+
+    windows = paused_windows(detail)  # CC-22: nothing is due while the subject is held in custody
     seen: set[tuple[str, datetime.date]] = set()
     unique = []
     for spec in sorted(out, key=lambda s: (s.due_date, s.kind)):
+        if windows and in_windows(spec.due_date, windows):
+            continue
         if (spec.kind, spec.due_date) not in seen:
             seen.add((spec.kind, spec.due_date))
             unique.append(spec)
@@ -282,6 +287,23 @@ def task_board(actor: Actor, *, detail: CorrectionCase | None = None, days: int 
                               due_date__lte=today + datetime.timedelta(days=days)).order_by("due_date", "id")[:limit])
     done = list(qs.filter(status=TaskStatus.DONE).order_by("-done_on", "-id")[:20 if detail is not None else 50])
     return TaskBoard(overdue, due_today, upcoming, done)
+
+
+def case_task_board(actor: Actor, detail: CorrectionCase, *, days: int = 14, today: datetime.date | None = None,
+                    limit: int = 200) -> TaskBoard:
+    """``task_board`` of one case without the done list (the subject-page card), in one query: the case's
+    open and missed tasks due up to ``days`` ahead, split as ``task_board`` splits them."""
+    today = today or timezone.localdate()
+    rows = list(tasks_visible_to(actor).filter(correction_case=detail, status__in=[TaskStatus.OPEN, TaskStatus.MISSED],
+                                               due_date__lte=today + datetime.timedelta(days=days))
+                .order_by("due_date", "id"))
+    # every missed task is past its day, so ``rows`` holds all of them: kept for the sanctions card's ground check
+    detail.__dict__["_missed_tasks"] = [t for t in rows if t.status == TaskStatus.MISSED]
+    overdue = [t for t in rows if t.due_date < today][:limit]
+    due_today = sorted((t for t in rows if t.status == TaskStatus.OPEN and t.due_date == today),
+                       key=lambda t: (t.kind, t.id))[:limit]
+    upcoming = [t for t in rows if t.status == TaskStatus.OPEN and t.due_date > today][:limit]
+    return TaskBoard(overdue, due_today, upcoming, [])
 
 
 def done_hours(task: SupervisionTask) -> Decimal | None:

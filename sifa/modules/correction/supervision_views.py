@@ -534,7 +534,7 @@ def plan_panel(request: HttpRequest, detail: CorrectionCase) -> dict[str, Any]:
 
 
 def tasks_panel(request: HttpRequest, detail: CorrectionCase) -> dict[str, Any]:
-    board = selectors.task_board(_actor(request), detail=detail)
+    board = selectors.case_task_board(_actor(request), detail)
     return {"overdue": board.overdue, "today": board.today, "upcoming": board.upcoming[:8],
             "missed_count": sum(1 for t in board.overdue if t.status == TaskStatus.MISSED),
             "url": reverse("correction:supervision_case", args=[detail.pk]) + "#tasks"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sifa.modules.correction import (
     cockpit_urls,
+    liberty_urls,
     lifecycle_urls,
     movement_urls,
     report_urls,
@@ -20,4 +21,5 @@ urlpatterns = [
     *report_urls.urlpatterns,
     *sanction_urls.urlpatterns,
     *cockpit_urls.urlpatterns,
+    *liberty_urls.urlpatterns,
 ]

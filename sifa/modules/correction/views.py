@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -196,6 +197,8 @@ def _subject_panels(request: HttpRequest, detail: CorrectionCase, actor: Any) ->
 def _detail_context(request: HttpRequest, detail: CorrectionCase, **extra: Any) -> dict[str, Any]:
     actor = _actor(request)
     case = detail.case
+    if actor.has_perm("alerts.view"):
+        prefetch_related_objects([case], "alerts")  # read by the timeline and the alerts card: one query
     photo = detail.subject.photo
     return {
         "detail": detail, "case": case, "subject": detail.subject, "person": detail.subject.person,

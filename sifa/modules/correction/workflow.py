@@ -95,7 +95,15 @@ def _end_monitoring(case_id: int) -> None:
     CorrectionCase.objects.filter(pk=case_id, em_active=True).update(em_active=False)
 
 
-ENDS = (_end_monitoring,)
+def _clear_liberty_flag(case_id: int) -> None:
+    """After a case ends the overlay flag ``liberty_restricted`` (CC-22) clears with the correction; the
+    restriction rows stay as recorded (their end, if the agency learns it, is no longer the agency's to record)."""
+    from sifa.modules.correction.models import CorrectionCase
+
+    CorrectionCase.objects.filter(pk=case_id, liberty_restricted=True).update(liberty_restricted=False)
+
+
+ENDS = (_end_monitoring, _clear_liberty_flag)
 
 CORRECTION_WORKFLOW = Workflow(
     code=CORRECTION,
