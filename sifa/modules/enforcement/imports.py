@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
-from sifa.core.errors import ValidationFailed
+from sifa.core.spreadsheet import cell_date, cell_text, read_rows
 from sifa.modules.enforcement.choices import EnforcementField
 
 MAX_ROWS = 5_000
@@ -60,31 +58,7 @@ class OfficerRow:
     has_legal_qualification: str
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
-
-def _date_cell(value: Any) -> DateCell:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return _text(value) or None
-
-
-def _header_map(header: tuple[Any, ...]) -> dict[str, int]:
-    titles = {_text(v).replace(" ", ""): i for i, v in enumerate(header) if _text(v)}
-    found: dict[str, int] = {}
-    for field, (title, others) in COLUMNS.items():
-        for candidate in (title, *others):
-            if candidate in titles:
-                found[field] = titles[candidate]
-                break
-    return found
 
 
 def _row(line: int, values: tuple[Any, ...], columns: dict[str, int]) -> OfficerRow:
@@ -94,52 +68,19 @@ def _row(line: int, values: tuple[Any, ...], columns: dict[str, int]) -> Officer
 
     id_cell = cell("id_number")
     return OfficerRow(
-        line=line, name=_text(cell("name")), id_number=_text(id_cell),
+        line=line, name=cell_text(cell("name")), id_number=cell_text(id_cell),
         id_number_was_numeric=isinstance(id_cell, int | float) and not isinstance(id_cell, bool),
-        certificate_number=_text(cell("certificate_number")).upper(), body=_text(cell("body")),
-        certificate_scope=_text(cell("certificate_scope")), valid_from=_date_cell(cell("valid_from")),
-        valid_until=_date_cell(cell("valid_until")), is_auxiliary=_text(cell("is_auxiliary")),
-        has_legal_qualification=_text(cell("has_legal_qualification")))
+        certificate_number=cell_text(cell("certificate_number")).upper(), body=cell_text(cell("body")),
+        certificate_scope=cell_text(cell("certificate_scope")), valid_from=cell_date(cell("valid_from")),
+        valid_until=cell_date(cell("valid_until")), is_auxiliary=cell_text(cell("is_auxiliary")),
+        has_legal_qualification=cell_text(cell("has_legal_qualification")))
 
 
 def read_roster(content: bytes) -> list[OfficerRow]:
     """The data rows of the first sheet; the first non-empty row is the header. Raises ``ValidationFailed``
     (field "file") for a file that is not an .xlsx workbook, lacks a required column, or has no rows."""
-    if not content:
-        raise ValidationFailed("请选择要导入的 Excel 文件", field="file")
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed(f"文件过大：名册不能超过 {MAX_BYTES // (1024 * 1024)} MB", field="file")
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationFailed("不是有效的 Excel 文件：请使用 .xlsx 格式（可先下载导入模板）", field="file") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        numbered = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-        header: tuple[Any, ...] | None = None
-        for _line, values in numbered:
-            if any(_text(v) for v in values):
-                header = values
-                break
-        if header is None:
-            raise ValidationFailed("名册是空的：第一个工作表没有内容", field="file")
-        columns = _header_map(header)
-        missing = [LABELS[f] for f in REQUIRED if f not in columns]
-        if missing:
-            raise ValidationFailed(f"名册缺少列：{'、'.join(missing)}（表头须为第一个非空行，可下载导入模板对照）",
-                                   field="file")
-        out: list[OfficerRow] = []
-        for line, values in numbered:
-            if not any(_text(v) for v in values):
-                continue
-            if len(out) >= MAX_ROWS:
-                raise ValidationFailed(f"名册过大：一次最多导入 {MAX_ROWS} 行，请分批导入", field="file")
-            out.append(_row(line, values, columns))
-    finally:
-        workbook.close()
-    if not out:
-        raise ValidationFailed("名册没有数据行：表头下面没有任何人员", field="file")
-    return out
+    columns, rows = read_rows(content, columns=COLUMNS, required=REQUIRED, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    return [_row(line, values, columns) for line, values in rows]
 
 
 def roster_template() -> bytes:

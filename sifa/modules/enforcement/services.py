@@ -29,6 +29,7 @@ from sifa.core.persons.idnumbers import IdNumberError, IdNumberFacts, parse_id_n
 from sifa.core.persons.models import Person
 from sifa.core.persons.services import id_number_index, person_row, region_code_exists
 from sifa.core.services import service
+from sifa.core.spreadsheet import RowErrors, check_id_number_cell
 from sifa.modules.enforcement import config
 from sifa.modules.enforcement.choices import (
     MONETARY_PENALTY_TYPES,
@@ -171,9 +172,6 @@ def _entrustment(actor: Actor, *, kind: str, entrusted_by: EnforcementBody | Non
         raise ValidationFailed("受委托组织须写明委托期限（AP-04，《行政处罚法》第二十条第二款）", field="entrustment_until")
     return principal, scope, until
 
-
-def _id_message(exc: IdNumberError) -> str:
-    return str(exc).removeprefix("身份证号")
 
 
 def _resolve_person(actor: Actor, *, person: Person | None, name: str, id_number: str, org: Org) -> Person:
@@ -531,20 +529,6 @@ class _Checked:
     has_legal_qualification: bool
 
 
-class _RowErrors:
-    def __init__(self) -> None:
-        self.items: list[tuple[int, int, dict[str, str]]] = []
-        self.order = list(LABELS)
-
-    def add(self, row: OfficerRow, field: str, message: str) -> None:
-        self.items.append((row.line, self.order.index(field), {
-            "field": f"rows[{row.line}].{field}", "message": f"第 {row.line} 行 {LABELS[field]}：{message}"}))
-
-    def sorted(self) -> list[dict[str, str]]:
-        return [e for _, _, e in sorted(self.items, key=lambda t: (t[0], t[1]))]
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 def _parse_date(value: datetime.date | str | None) -> datetime.date | None:
@@ -558,7 +542,7 @@ def _parse_date(value: datetime.date | str | None) -> datetime.date | None:
     return None
 
 
-def _flag(row: OfficerRow, field: str, value: str, errors: _RowErrors) -> bool:
+def _flag(row: OfficerRow, field: str, value: str, errors: RowErrors) -> bool:
     if value.lower() in YES:
         return True
     if value.lower() not in NO:
@@ -566,29 +550,15 @@ def _flag(row: OfficerRow, field: str, value: str, errors: _RowErrors) -> bool:
     return False
 
 
-def _check_row(row: OfficerRow, *, errors: _RowErrors, bodies: dict[str, list[EnforcementBody]],
+def _check_row(row: OfficerRow, *, errors: RowErrors, bodies: dict[str, list[EnforcementBody]],
                default_body: EnforcementBody | None, seen_ids: dict[str, int], seen_numbers: dict[str, int],
                pattern: re.Pattern[str], region_exists: Callable[[str], bool]) -> _Checked:
     if not row.name:
         errors.add(row, "name", "必填")
     elif len(row.name) > 64:
         errors.add(row, "name", "不能超过 64 个字符")
-    facts = None
-    if not row.id_number:
-        errors.add(row, "id_number", "必填")
-    else:
-        try:
-            facts = parse_id_number(row.id_number, region_exists=region_exists)
-        except IdNumberError as exc:
-            hint = ("（该单元格为数字格式，Excel 只保留 15 位有效数字，后几位可能已被改为 0；请将该列设为文本后重新填写）"
-                    if row.id_number_was_numeric else "")
-            errors.add(row, "id_number", _id_message(exc) + hint)
-        if facts is not None:
-            if facts.number in seen_ids:
-                errors.add(row, "id_number", f"与第 {seen_ids[facts.number]} 行重复")
-                facts = None
-            else:
-                seen_ids[facts.number] = row.line
+    facts = check_id_number_cell(row, row.id_number, was_numeric=row.id_number_was_numeric, errors=errors,
+                                 seen=seen_ids, region_exists=region_exists)
     number = row.certificate_number
     if not number:
         errors.add(row, "certificate_number", "必填")
@@ -648,7 +618,7 @@ def import_officers(*, actor: Actor, content: bytes, filename: str = "") -> Impo
     Numbers not yet in the persons registry register persons owned by the body's org."""
     actor.require("enforcement.manage")
     rows = read_roster(content)
-    errors = _RowErrors()
+    errors = RowErrors(LABELS)
     bodies: dict[str, list[EnforcementBody]] = {}
     for b in EnforcementBody.objects.visible_to(actor).active().select_related("org"):
         bodies.setdefault(b.name, []).append(b)

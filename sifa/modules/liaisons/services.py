@@ -33,6 +33,7 @@ from sifa.core.persons.idnumbers import IdNumberError, IdNumberFacts, parse_id_n
 from sifa.core.persons.models import Person
 from sifa.core.persons.services import id_number_index, person_row, region_code_exists
 from sifa.core.services import service
+from sifa.core.spreadsheet import RowErrors, check_id_number_cell
 from sifa.modules.liaisons.choices import ActivityKind, LiaisonStatus, RewardLevel
 from sifa.modules.liaisons.errors import ImportRejected
 from sifa.modules.liaisons.imports import LABELS, RosterRow, read_roster
@@ -105,9 +106,6 @@ def _new_person(*, name: str, facts: IdNumberFacts, phone: str, org: Org) -> Per
     """An unsaved Person for a validated number, stored as the persons registry stores it (PI-01, PI-08)."""
     return person_row(name=name, facts=facts, phone=phone, org=org)
 
-
-def _id_message(exc: IdNumberError) -> str:
-    return str(exc).removeprefix("身份证号")
 
 
 def _resolve_person(actor: Actor, *, person: Person | None, name: str, id_number: str, phone: str,
@@ -351,45 +349,17 @@ def _offices_by_name(actor: Actor) -> dict[str, list[Org]]:
     return found
 
 
-class _RowErrors:
-    def __init__(self) -> None:
-        self.items: list[tuple[int, int, dict[str, str]]] = []
-        self.order = list(LABELS)
-
-    def add(self, row: RosterRow, field: str, message: str) -> None:
-        self.items.append((row.line, self.order.index(field), {
-            "field": f"rows[{row.line}].{field}", "message": f"第 {row.line} 行 {LABELS[field]}：{message}"}))
-
-    def sorted(self) -> list[dict[str, str]]:
-        return [e for _, _, e in sorted(self.items, key=lambda t: (t[0], t[1]))]
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
-def _check_row(row: RosterRow, *, errors: _RowErrors, offices: dict[str, list[Org]], default_office: Org | None,
+def _check_row(row: RosterRow, *, errors: RowErrors, offices: dict[str, list[Org]], default_office: Org | None,
                seen: dict[str, int], region_exists: Callable[[str], bool]) -> _Checked:
     name = row.name
     if not name:
         errors.add(row, "name", "必填")
     elif len(name) > 64:
         errors.add(row, "name", "不能超过 64 个字符")
-    facts = None
-    if not row.id_number:
-        errors.add(row, "id_number", "必填")
-    else:
-        try:
-            facts = parse_id_number(row.id_number, region_exists=region_exists)
-        except IdNumberError as exc:
-            hint = ("（该单元格为数字格式，Excel 只保留 15 位有效数字，后几位可能已被改为 0；请将该列设为文本后重新填写）"
-                    if row.id_number_was_numeric else "")
-            errors.add(row, "id_number", _id_message(exc) + hint)
-        if facts is not None:
-            if facts.number in seen:
-                errors.add(row, "id_number", f"与第 {seen[facts.number]} 行重复")
-                facts = None
-            else:
-                seen[facts.number] = row.line
+    facts = check_id_number_cell(row, row.id_number, was_numeric=row.id_number_was_numeric, errors=errors,
+                                 seen=seen, region_exists=region_exists)
     office = None
     if row.office:
         matches = offices.get(row.office) or offices.get(f"{row.office}司法所") or []
@@ -429,7 +399,7 @@ def import_liaisons(*, actor: Actor, content: bytes, filename: str = "") -> Impo
     of scope; a name that differs from the persons registry. Numbers not yet registered create persons."""
     actor.require("liaisons.manage")
     rows = read_roster(content)
-    errors = _RowErrors()
+    errors = RowErrors(LABELS)
     offices = _offices_by_name(actor)
     default_office = actor.org if actor.org is not None and actor.org.type == OrgType.JUDICIAL_OFFICE else None
     seen: dict[str, int] = {}
