@@ -9,14 +9,13 @@ the setting ``SIFA_CORRECTION_CONFIG``.
 
 from __future__ import annotations
 
-import functools
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from sifa.core.moduleconfig import ModuleConfig
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "config.toml"
 
@@ -31,30 +30,6 @@ class Level:
     public_service_hours: int
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-@functools.cache
-def load() -> dict[str, Any]:
-    """The effective configuration (defaults merged with the installation's file)."""
-    data = tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
-    extra = getattr(settings, "SIFA_CORRECTION_CONFIG", "")
-    if extra:
-        path = Path(extra)
-        if not path.is_file():
-            raise ImproperlyConfigured(f"SIFA_CORRECTION_CONFIG 指向的文件不存在：{path}")
-        data = _merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
-    _check(data)
-    return data
-
-
 def _check(data: dict[str, Any]) -> None:
     levels = data.get("levels", {}).get("level", [])
     if not levels:
@@ -66,12 +41,10 @@ def _check(data: dict[str, Any]) -> None:
             raise ImproperlyConfigured(f"社区矫正配置 [{section}] 须写明 flag（[NV] 标注或说明）")
 
 
-def section(name: str) -> dict[str, Any]:
-    return dict(load()[name])
-
-
-def flag(name: str) -> str:
-    return str(load()[name]["flag"])
+CONFIG = ModuleConfig(DEFAULT_FILE, "SIFA_CORRECTION_CONFIG", _check)
+load = CONFIG.load
+section = CONFIG.section
+flag = CONFIG.flag
 
 
 def levels() -> list[Level]:

@@ -8,21 +8,17 @@ An installation overrides keys with its own TOML file named by the setting ``SIF
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import re
-import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from sifa.core.moduleconfig import ModuleConfig
+
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "config.toml"
-_override: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -36,35 +32,6 @@ class HearingThreshold:
     organisation: Decimal
     confiscation_citizen: Decimal
     confiscation_organisation: Decimal
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-@functools.cache
-def _load_files() -> dict[str, Any]:
-    data = tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
-    extra = getattr(settings, "SIFA_ENFORCEMENT_CONFIG", "")
-    if extra:
-        path = Path(extra)
-        if not path.is_file():
-            raise ImproperlyConfigured(f"SIFA_ENFORCEMENT_CONFIG 指向的文件不存在：{path}")
-        data = _merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
-    _check(data)
-    return data
-
-
-def load() -> dict[str, Any]:
-    """The effective configuration (defaults, the installation's file, then a test override)."""
-    data = _load_files()
-    return _merge(data, _override) if _override else data
 
 
 def _check(data: dict[str, Any]) -> None:
@@ -82,20 +49,10 @@ def _check(data: dict[str, Any]) -> None:
         raise ImproperlyConfigured("行政执法配置 [hearing] 至少须有一条 threshold（可为示例值）")
 
 
-@contextlib.contextmanager
-def override_config(**sections: dict[str, Any]) -> Iterator[None]:
-    """Tests: merge ``sections`` over the configuration for the duration of the block."""
-    global _override
-    saved = _override
-    _override = _merge(saved, sections)
-    try:
-        yield
-    finally:
-        _override = saved
-
-
-def flag(name: str) -> str:
-    return str(load()[name]["flag"])
+CONFIG = ModuleConfig(DEFAULT_FILE, "SIFA_ENFORCEMENT_CONFIG", _check)
+load = CONFIG.load
+flag = CONFIG.flag
+override_config = CONFIG.override
 
 
 def certificate_valid_years() -> int:

@@ -33,9 +33,9 @@ def small_caps(settings: Any, tmp_path: Path) -> Iterator[None]:
     path.write_text("[leave]\noffice_max_days = 3\nsingle_max_days = 10\nyear_max_days = 12\n"
                     "return_checkin_days = 2\n", encoding="utf-8")
     settings.SIFA_CORRECTION_CONFIG = str(path)
-    config.load.cache_clear()
+    config.CONFIG.clear_cache()
     yield
-    config.load.cache_clear()
+    config.CONFIG.clear_cache()
 
 
 def _request(detail: Any, start: D, end: D) -> LeaveRequest:

@@ -51,9 +51,9 @@ def custom_config(settings, tmp_path: Path) -> Iterator[None]:  # type: ignore[n
         '[health]\nflag = "本地病情报告间隔（测试）"\nreport_days = 15\nmedical_parole_review_months = 1\n',
         encoding="utf-8")
     settings.SIFA_CORRECTION_CONFIG = str(path)
-    config.load.cache_clear()
+    config.CONFIG.clear_cache()
     yield
-    config.load.cache_clear()
+    config.CONFIG.clear_cache()
 
 
 def test_tasks_from_the_default_levels() -> None:
