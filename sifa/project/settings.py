@@ -235,6 +235,12 @@ SIFA_LIAISON_RULES_FILE = env_str("SIFA_LIAISON_RULES_FILE", "")
 # supervision tasks generated.
 SIFA_CORRECTION_CONFIG = env_str("SIFA_CORRECTION_CONFIG", "")
 SIFA_CORRECTION_TASK_WEEKS = max(1, env_int("SIFA_CORRECTION_TASK_WEEKS", 4))
+# 行政执法 (sifa/modules/enforcement, docs/modules/enforcement.md): a TOML file overriding keys of the shipped
+# data/config.toml, and the C-24 switch: the AP-31 payment period does not roll over a holiday.
+SIFA_ENFORCEMENT_CONFIG = env_str("SIFA_ENFORCEMENT_CONFIG", "")
+SIFA_PENALTY_PAYMENT_NO_ROLLOVER = env_bool("SIFA_PENALTY_PAYMENT_NO_ROLLOVER", False)
+# Whether `sifa demo` publishes and performs its 双随机 and 案卷评查 draws (the test settings turn it off).
+SIFA_DEMO_DRAWS = env_bool("SIFA_DEMO_DRAWS", True)
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
