@@ -1,24 +1,29 @@
-"""Shared pieces of the cockpit pages (驾驶舱) of any module: the statistics period, the breadcrumb up the
-org tree, and one table as an .xlsx file.
+"""Shared pieces of the cockpit pages (驾驶舱) of any module: the statistics period, the org asked for
+(in scope, else 404), figures cached for a minute, the breadcrumb up the org tree, and one table as an
+.xlsx file.
 
-The 数字司法所 and 社区矫正 cockpits both use the period; the 社区矫正 one also the breadcrumb and the
-workbook.
+The 数字司法所, 社区矫正 and 行政执法 cockpits use the period; the 社区矫正 and 行政执法 ones also the rest.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import Workbook
 
 from sifa.core.accounts.actor import Actor
 from sifa.core.errors import ValidationFailed
 from sifa.core.orgs.models import Org
+from sifa.core.orgs.scope import get_visible_or_404
+
+T = TypeVar("T")
+CACHE_SECONDS = 60  # figures are fresh within a minute (no nightly batch)
 
 PRESETS: dict[str, str] = {"month": "本月", "last_month": "上月", "quarter": "本季度", "year": "本年", "custom": "自定义"}
 MAX_PERIOD_DAYS = 731
@@ -84,6 +89,28 @@ def period_from(*, preset: str | None = None, start: str | None = None, end: str
         return Period(datetime.date(today.year, 1, 1), today, preset)
     raise ValidationFailed(f"未知的统计期间「{preset}」，可选：本月 month、上月 last_month、本季度 quarter、本年 year，"
                            "或填写开始和结束日期", field="period")
+
+
+def cockpit_org(actor: Actor, org_id: int | None, *, permission: str, page: str) -> Org:
+    """The org whose cockpit ``page`` is asked for: ``org_id`` in the actor's scope (404 otherwise, like a
+    missing one), or without one the actor's own org."""
+    actor.require(permission)
+    if org_id is not None:
+        return get_visible_or_404(Org, actor, pk=org_id)
+    if actor.org is None:
+        raise ValidationFailed(f"当前身份没有所属机构，无法查看{page}")
+    return actor.org
+
+
+def cached_figures(namespace: str, org: Org, period: Period, today: datetime.date, compute: Callable[[], T], *,
+                   fresh: bool = False) -> T:
+    """``compute()`` cached for ``CACHE_SECONDS`` per org (and its place in the tree), period and day."""
+    key = f"{namespace}:{org.pk}:{org.path}:{period.start}:{period.end}:{today}"
+    data: T | None = None if fresh else cache.get(key)
+    if data is None:
+        data = compute()
+        cache.set(key, data, CACHE_SECONDS)
+    return data
 
 
 def breadcrumb(actor: Actor, org: Org) -> list[Org]:

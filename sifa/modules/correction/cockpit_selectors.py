@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import Substr, TruncMonth
@@ -35,18 +34,15 @@ from sifa.core.accounts.actor import Actor
 from sifa.core.alerts.choices import LEVEL_BADGE, LEVEL_ORDER, OPEN_STATES, AlertLevel
 from sifa.core.alerts.models import Alert
 from sifa.core.cases.models import Case
-from sifa.core.errors import ValidationFailed
 from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org
-from sifa.core.orgs.scope import get_visible_or_404
-from sifa.core.ui.cockpit import Period
+from sifa.core.ui.cockpit import Period, breadcrumb, cached_figures, cockpit_org
 from sifa.modules.correction import config
 from sifa.modules.correction.choices import SentenceType, TaskKind, TaskStatus
 from sifa.modules.correction.models import CorrectionCase, SupervisionTask
 from sifa.modules.correction.workflow import CORRECTION, CORRECTION_WORKFLOW
 
 PERMISSION = "correction.view"
-CACHE_SECONDS = 60
 TREND_MONTHS = 12
 DRILL_TYPES = (OrgType.JUSTICE_DEPARTMENT, OrgType.JUSTICE_BUREAU, OrgType.JUDICIAL_OFFICE)
 
@@ -59,15 +55,11 @@ ACTIVE_STATES = tuple(s.code for s in CORRECTION_WORKFLOW.states
 
 def org_for(actor: Actor, org_id: int) -> Org:
     """The org whose cockpit is asked for: in the actor's scope (404 otherwise, like a missing one)."""
-    actor.require(PERMISSION)
-    return get_visible_or_404(Org, actor, pk=org_id)
+    return cockpit_org(actor, org_id, permission=PERMISSION, page="矫正驾驶舱")
 
 
 def own_org(actor: Actor) -> Org:
-    actor.require(PERMISSION)
-    if actor.org is None:
-        raise ValidationFailed("当前身份没有所属机构，无法查看矫正驾驶舱")
-    return actor.org
+    return cockpit_org(actor, None, permission=PERMISSION, page="矫正驾驶舱")
 
 
 # --- figures ---------------------------------------------------------------------------------------
@@ -405,20 +397,10 @@ def compute(org: Org, period: Period, today: datetime.date) -> CockpitData:
         alerts_by_rule=alerts_by_rule)
 
 
-def cache_key(org: Org, period: Period, today: datetime.date) -> str:
-    return f"correction.cockpit:{org.pk}:{org.path}:{period.start}:{period.end}:{today}"
-
-
 def cockpit_for(actor: Actor, org: Org, period: Period, *, today: datetime.date | None = None,
                 fresh: bool = False) -> Cockpit:
     """The cockpit of ``org`` (from ``org_for``/``own_org``): figures at most ``CACHE_SECONDS`` old."""
     actor.require(PERMISSION)
     today = today or timezone.localdate()
-    key = cache_key(org, period, today)
-    data: CockpitData | None = None if fresh else cache.get(key)
-    if data is None:
-        data = compute(org, period, today)
-        cache.set(key, data, CACHE_SECONDS)
-    from sifa.core.ui.cockpit import breadcrumb
-
+    data = cached_figures("correction.cockpit", org, period, today, lambda: compute(org, period, today), fresh=fresh)
     return Cockpit(org=org, breadcrumb=breadcrumb(actor, org), data=data, show_alerts=actor.has_perm("alerts.view"))

@@ -25,7 +25,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -37,8 +36,7 @@ from sifa.core.cases.models import CaseDeadline, DeadlineStatus
 from sifa.core.errors import ValidationFailed
 from sifa.core.orgs.choices import OrgType
 from sifa.core.orgs.models import Org
-from sifa.core.orgs.scope import get_visible_or_404
-from sifa.core.ui.cockpit import Period, breadcrumb
+from sifa.core.ui.cockpit import Period, breadcrumb, cached_figures, cockpit_org
 from sifa.modules.enforcement.models import EnforcementBody
 from sifa.modules.enforcement.outcome_models import LOSSES, RemedyOutcome, RemedyResult
 from sifa.modules.enforcement.outcome_services import LossRate
@@ -46,7 +44,6 @@ from sifa.modules.enforcement.penalty_models import PenaltyCase
 from sifa.modules.enforcement.penalty_workflow import PENALTY
 
 PERMISSION = "enforcement.dashboard.view"
-CACHE_SECONDS = 60
 OVERDUE_LIST = 50
 DRILL_TYPES = (OrgType.JUSTICE_DEPARTMENT, OrgType.JUSTICE_BUREAU, OrgType.ENFORCEMENT_DEPARTMENT)
 
@@ -75,15 +72,11 @@ def group_states(group: str) -> tuple[str, ...]:
 
 def org_for(actor: Actor, org_id: int) -> Org:
     """The org whose dashboard is asked for: in the actor's scope (404 otherwise, like a missing one)."""
-    actor.require(PERMISSION)
-    return get_visible_or_404(Org, actor, pk=org_id)
+    return cockpit_org(actor, org_id, permission=PERMISSION, page="执法监督驾驶舱")
 
 
 def own_org(actor: Actor) -> Org:
-    actor.require(PERMISSION)
-    if actor.org is None:
-        raise ValidationFailed("当前身份没有所属机构，无法查看执法监督驾驶舱")
-    return actor.org
+    return cockpit_org(actor, None, permission=PERMISSION, page="执法监督驾驶舱")
 
 
 # --- figures ---------------------------------------------------------------------------------------
@@ -406,18 +399,11 @@ def compute(org: Org, period: Period, today: datetime.date) -> DashboardData:
         loss_by_item=loss_by_item, alerts=_alerts(org))
 
 
-def cache_key(org: Org, period: Period, today: datetime.date) -> str:
-    return f"enforcement.dashboard:{org.pk}:{org.path}:{period.start}:{period.end}:{today}"
-
-
 def dashboard_for(actor: Actor, org: Org, period: Period, *, today: datetime.date | None = None,
                   fresh: bool = False) -> Dashboard:
     """The dashboard of ``org`` (from ``org_for``/``own_org``): figures at most ``CACHE_SECONDS`` old."""
     actor.require(PERMISSION)
     today = today or timezone.localdate()
-    key = cache_key(org, period, today)
-    data: DashboardData | None = None if fresh else cache.get(key)
-    if data is None:
-        data = compute(org, period, today)
-        cache.set(key, data, CACHE_SECONDS)
+    data = cached_figures("enforcement.dashboard", org, period, today, lambda: compute(org, period, today),
+                          fresh=fresh)
     return Dashboard(org=org, breadcrumb=breadcrumb(actor, org), data=data)

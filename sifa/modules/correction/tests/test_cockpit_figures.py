@@ -16,8 +16,8 @@ import pytest
 from django.core.cache import cache
 
 from sifa.core.testing import actor_for
-from sifa.core.ui.cockpit import Period
-from sifa.modules.correction.cockpit_selectors import CACHE_SECONDS, cockpit_for
+from sifa.core.ui.cockpit import CACHE_SECONDS, Period
+from sifa.modules.correction.cockpit_selectors import cockpit_for
 from sifa.modules.correction.tests.cockpit_factories import World, build_world, make_org, task
 from sifa.modules.correction.tests.factories import make_correction
 
