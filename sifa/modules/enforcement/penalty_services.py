@@ -410,7 +410,7 @@ def _apply_facts(actor: Actor, detail: PenaltyCase, transition: str, payload: Ma
     elif transition in ("decide", "decide_on_spot"):
         put("decision_types", payload["decision_types"].split(","))
         put("decision_amount", Decimal(payload["decision_amount"]) if payload.get("decision_amount") else None)
-        put("decision_number", str(payload["decision_number"])[:64])
+        put("decision_number", str(payload.get("decision_number") or "")[:64])
         put("decided_on", _day(payload, "decided_on"))
         if payload.get("defence_made"):
             put("defence_made", True)
@@ -488,6 +488,14 @@ def move_penalty_case(*, actor: Actor, detail: PenaltyCase, transition: str,
     locked = PenaltyCase.objects.select_related("case", "body", "body__org", "power_item").get(pk=case.pk)
     locked.case = case
     facts = _apply_facts(actor, locked, transition, payload)
+    if transition == "decide" and not locked.decision_number:
+        # The 决定书 is issued with the decision, so its 文号 is the decision number (AP-26, 第五十九条).
+        from sifa.core.documents.services import issue_case_document
+
+        document = issue_case_document(actor=actor, case=case, doc_type="penalty_decision")
+        locked.decision_number = document.number
+        locked.save(update_fields=["decision_number", "updated_at"])
+        facts["decision_number"] = document.number
     if transition in ("decide", "decide_on_spot", "decide_no_penalty"):  # 类案检索 index (similar.py)
         from sifa.modules.enforcement.similar import index_penalty_case
 

@@ -54,10 +54,14 @@ SELECTS: dict[str, list[tuple[str, str]]] = {
 }
 MULTI = {"proposed_types", "decision_types"}
 TEXTAREAS = {"opinion", "handling", "reason", "ruling"}
+HELP: dict[tuple[str, str], str] = {
+    ("decide", "decision_number"): "留空时随决定制作行政处罚决定书，以其文号为决定书文号",
+}
+
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "conclude_investigation": ("collective_discussion",),
     "serve_notice": ("proposed_amount",),
-    "decide": ("decision_amount", "defence_made", "hearing_waived"),
+    "decide": ("decision_amount", "decision_number", "defence_made", "hearing_waived"),
     "decide_on_spot": ("decision_amount",),
     "serve_decision": ("electronic_consent",),
     "await_payment": ("no_rollover",),
@@ -199,7 +203,8 @@ def _field(step: str, name: str, *, required: bool) -> dict[str, Any]:
         kind = "date"
     else:
         kind = "textarea" if name in TEXTAREAS else "text"
-    return {"name": name, "label": label, "kind": kind, "choices": [], "required": required}
+    return {"name": name, "label": label, "kind": kind, "choices": [], "required": required,
+            "help": HELP.get((step, name), "")}
 
 
 def _steps(detail: PenaltyCase, actor: Any) -> list[dict[str, Any]]:

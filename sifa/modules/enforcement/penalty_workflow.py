@@ -352,7 +352,7 @@ PENALTY_WORKFLOW = Workflow(
         Transition("complete_legal_review", "出具法制审核意见", ("legal_review",), "legal_reviewed", roles=REVIEW,
                    guard=legal_review_guard, required_fields=("reviewed_on", "opinion"), key=True),
         Transition("decide", "作出行政处罚决定", DECIDING[1:], "decided", roles=HANDLE, guard=decide_guard,
-                   required_fields=("decided_on", "decision_number", "decision_types"),
+                   required_fields=("decided_on", "decision_types"),
                    stops=("decision", "hearing_request"),
                    starts=(DeadlineStart("service", "AP-28", "decided_on"),), key=True, done_field="decided_on"),
         Transition("decide_no_penalty", "决定不予行政处罚", DECIDING, "no_penalty", roles=HANDLE,

@@ -235,3 +235,18 @@ def test_case_page_offers_the_documents_of_the_step_and_generates_one() -> None:
     response = client.post(f"/documents/cases/{detail.pk}/generate/", {"doc_type": "penalty_filing_approval"})
     assert response.status_code == 302
     assert detail.case.documents.filter(doc_type="penalty_filing_approval").exists()
+
+
+def test_deciding_without_a_number_issues_the_decision_document_and_takes_its_number() -> None:
+    """AP-26 (第五十九条): the 决定书 and the decision carry one 文号 — the engine's, when none is typed."""
+    from sifa.core.documents.models import GeneratedDocument
+    from sifa.modules.enforcement.tests.penalty_factories import move, new_case, to_concluded
+    from sifa.modules.enforcement.tests.similar_factories import answer_warnings
+
+    detail = to_concluded(new_case())
+    move(detail, "serve_notice", notice_served_on="2025-08-01", proposed_types="fine", proposed_amount="3000")
+    move(detail, "waive_hearing", waived_on="2025-08-02")
+    answer_warnings(detail, "3000")
+    decided = move(detail, "decide", decided_on="2025-08-10", decision_types="fine", decision_amount="3000")
+    document = GeneratedDocument.objects.get(case=detail.case, doc_type="penalty_decision")
+    assert decided.decision_number == document.number and "罚决" in document.number
