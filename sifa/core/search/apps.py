@@ -8,6 +8,3 @@ class SearchConfig(AppConfig):
     label = "search"
     verbose_name = "全文检索"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        pass
