@@ -147,6 +147,22 @@ class LedgerCheck:
 
 
 ledger_checks: Registry[LedgerCheck] = Registry("ledger_checks")
+
+
+@dataclass(frozen=True)
+class CalendarHook:
+    """Work that depends on a year's holiday calendar, redone when the year is loaded or replaced.
+
+    ``run(year)`` recomputes it inside the calendar load's transaction (no audit event of its own: the
+    load is audited) and returns how many items it recomputed; ``label`` names them in that audit event.
+    """
+
+    key: str
+    label: str
+    run: Callable[[int], int] = field(compare=False)
+
+
+calendar_hooks: Registry[CalendarHook] = Registry("calendar_hooks")
 alert_rules: Registry[Any] = Registry("alert_rules")  # code → sifa.core.alerts.rules.AlertRule
 # fact key (e.g. "worklog.mediation") → where the scoring engine collects facts (sifa/core/scoring/sources.py)
 score_sources: Registry[ScoreSource] = Registry("score_sources")

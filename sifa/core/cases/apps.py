@@ -17,12 +17,11 @@ class CasesConfig(AppConfig):
         registry.register_audit_action("cases.deadline.extended", "延长案件期限")
         registry.register_permission("cases.deadlines.adjust", "中止、延长案件期限")
         registry.menu.register("cases", MenuEntry("cases", "案件", "cases:list", icon="briefcase", order=30))
-        from sifa.core.deadlines.signals import calendar_year_loaded
+        registry.calendar_hooks.register("cases.provisional_deadlines", registry.CalendarHook(
+            key="cases.provisional_deadlines", label="暂定案件期限", run=_recompute_provisional))
 
-        calendar_year_loaded.connect(_recompute_provisional, dispatch_uid="cases.recompute_provisional")
 
-
-def _recompute_provisional(sender: object, *, year: int, **kwargs: object) -> int:
+def _recompute_provisional(year: int) -> int:
     from sifa.core.cases.services import recompute_provisional
 
     return recompute_provisional(year)

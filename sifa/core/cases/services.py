@@ -306,7 +306,7 @@ def _apply_adjustment(actor: Actor, deadline: CaseDeadline, adjustment: dict[str
 def recompute_provisional(year: int) -> int:
     """Recompute every case deadline whose due date was provisional for want of ``year``'s holiday
     notice (or an earlier one), now that it is loaded; returns how many changed. Called in the
-    transaction that loads the year (signal ``calendar_year_loaded``). No audit event of its own:
+    transaction that loads the year (``registry.calendar_hooks``). No audit event of its own:
     the calendar load is audited."""
     changed = 0
     rows = CaseDeadline.objects.select_for_update().filter(provisional_year__isnull=False, provisional_year__lte=year)

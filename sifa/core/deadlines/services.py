@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 
+from sifa.core import registry
 from sifa.core.accounts.actor import Actor
 from sifa.core.audit.recorder import record
 from sifa.core.deadlines.calendar import parse_day_entries
@@ -88,14 +88,10 @@ def load_calendar_year(*, actor: Actor, year: int | None, notice: str, rest_days
             setattr(existing, key, value)
         existing.save(update_fields=list(values))
         row = existing
-    from sifa.core.deadlines.signals import calendar_year_loaded
-
-    results = calendar_year_loaded.send(sender=CalendarYear, year=checked.year)
-    answers: list[Any] = [answer for _, answer in results]  # receivers answer how many deadlines they recomputed
-    recomputed = sum(n for n in answers if isinstance(n, int))
+    recomputed = {hook.label: hook.run(checked.year) for hook in registry.calendar_hooks.values()}
     record(actor=actor, action="deadlines.calendar.loaded", obj=row, changes={
         "year": checked.year, "notice": checked.notice, "rest_days": len(checked.rest_days),
-        "makeup_days": len(checked.makeup_days), "replaced": before, "recomputed_deadlines": recomputed})
+        "makeup_days": len(checked.makeup_days), "replaced": before, "recomputed": recomputed})
     return row
 
 

@@ -9,7 +9,7 @@ month carries the current signature, and counts it from the logs otherwise.
 
 Kept by ``services.rewrite_month_totals`` in the transaction that submits, edits or corrects a log;
 rebuilt for December of the year before and every month of a year when that year's calendar is loaded
-or replaced (signal ``calendar_year_loaded``, ``on_calendar_year_loaded``), and by
+or replaced (``registry.calendar_hooks``, ``on_calendar_year_loaded``), and by
 ``services.rebuild_month_totals`` after a bulk load.
 """
 
@@ -141,15 +141,15 @@ def rebuild_log_month_totals(org_ids: Iterable[int] | None = None,
     return sum(write_log_month_totals(month, ids, cal) for month in wanted)
 
 
-def on_calendar_year_loaded(sender: Any, year: int, **kwargs: Any) -> None:
+def on_calendar_year_loaded(year: int) -> int:
     """A year's calendar was loaded or replaced (inside its transaction): the rows of that year's months and of
-    the December before (whose late logs' deadlines fall in it) are recomputed under it. Answers nothing
-    (the load counts the case deadlines its receivers recompute)."""
+    the December before (whose late logs' deadlines fall in it) are recomputed under it; returns how many."""
     months = [datetime.date(year - 1, 12, 1), *(datetime.date(year, m, 1) for m in range(1, 13))]
-    rebuild_log_month_totals(months=months)
+    return rebuild_log_month_totals(months=months)
 
 
 def register() -> None:
-    from sifa.core.deadlines.signals import calendar_year_loaded
+    from sifa.core import registry
 
-    calendar_year_loaded.connect(on_calendar_year_loaded, dispatch_uid="judicial_office.log_month_totals")
+    registry.calendar_hooks.register("judicial_office.log_month_totals", registry.CalendarHook(
+        key="judicial_office.log_month_totals", label="工作日志月度上报统计", run=on_calendar_year_loaded))

@@ -479,7 +479,7 @@ class WorkLogMonthTotal(models.Model):
     ``log_totals.month_stamp``; "" when the month's year was not loaded). The cockpit reads a whole month here
     only when every row of it carries the current signature, and counts it from the logs otherwise. Rewritten
     for the office's month by ``services.rewrite_totals`` in the transaction that submits, edits or corrects a
-    log; rebuilt for a year when its calendar is loaded (signal ``calendar_year_loaded``) and by
+    log; rebuilt for a year when its calendar is loaded (``registry.calendar_hooks``) and by
     ``services.rebuild_month_totals``. A row exists for every office and month with a submitted log.
     """
 

@@ -58,7 +58,7 @@ def test_loading_the_year_recomputes_provisional_deadlines_in_the_same_transacti
     assert serve.due_date == datetime.date(2027, 1, 7) and serve.provisional_year is None
     assert not any("暂定" in step for step in serve.explanation)
     event = AuditEvent.objects.filter(action="deadlines.calendar.loaded").latest("id")
-    assert event.changes["recomputed_deadlines"] == 2  # both are no longer provisional
+    assert event.changes["recomputed"]["暂定案件期限"] == 2  # both are no longer provisional
 
 
 def test_the_case_page_marks_a_provisional_deadline() -> None:

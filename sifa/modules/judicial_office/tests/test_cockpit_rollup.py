@@ -398,7 +398,7 @@ def test_c_log_figures_read_whole_months_from_the_rows_and_equal_the_log_pass(lo
 
 
 def test_c_a_calendar_loaded_rewrites_the_rows_it_changes(logs_of_a_year: dict[str, Any]) -> None:
-    """Loading 2027 (signal ``calendar_year_loaded``) rewrites December 2026: the 12-31 log is now due 2027-01-04."""
+    """Loading 2027 (``registry.calendar_hooks``) rewrites December 2026: the 12-31 log is now due 2027-01-04."""
     assert log_rows()[(logs_of_a_year["a"].pk, D(2026, 12, 1))][1:] == (0, "2026:" + month_stamp(
         working_calendar(), D(2026, 1, 1)).split(":")[1] + ";2027:-")
     load_calendar_year(actor=actor_for("admin"), year=2027, notice="测试通知", rest_days=REST_2027,
@@ -410,7 +410,7 @@ def test_c_a_calendar_loaded_rewrites_the_rows_it_changes(logs_of_a_year: dict[s
 
 
 def test_c_rows_of_a_calendar_since_changed_are_not_read(logs_of_a_year: dict[str, Any]) -> None:
-    """A 2026 calendar replaced without the signal (03-16 made a rest day, 03-04 a make-up working day — as a
+    """A 2026 calendar replaced without the hooks (03-16 made a rest day, 03-04 a make-up working day — as a
     correction written straight to the table would): March's rows are stale and counted from the logs instead."""
     before = log_rows()
     year = CalendarYear.objects.get(year=2026)
