@@ -72,6 +72,7 @@ def article_detail(request: HttpRequest, key: str, ref: str) -> HttpResponse:
     siblings = law.current_version.articles.order_by("order")
     return render(request, "laws/article_detail.html", {
         "law": law, "article": article, "history": selectors.article_history(law, *parsed)[1:],
+        "compared": law.versions.count() > 1,  # the first version has nothing to be compared with
         "previous": siblings.filter(order__lt=article.order).last(),
         "next": siblings.filter(order__gt=article.order).first(), **_badges()})
 

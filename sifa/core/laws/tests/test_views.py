@@ -32,6 +32,7 @@ def test_list_law_page_toc_and_stable_article_url(penalty_law: Law) -> None:
     assert article.status_code == 200 and "加处罚款" in article.content.decode()
     assert client.get("/laws/行政处罚法/articles/999/").status_code == 404
     assert client.get("/laws/不存在法/").status_code == 404
+    assert "较上一版本" not in article.content.decode()  # a first version is compared with nothing
 
 
 def test_article_page_links_ben_fa_and_shows_history_after_a_new_version() -> None:
@@ -46,6 +47,7 @@ def test_article_page_links_ben_fa_and_shows_history_after_a_new_version() -> No
     # then
     assert 'href="/laws/%E6%B5%8B%E8%AF%95%E7%AE%A1%E7%90%86%E6%B3%95/articles/2-1/">本法第二条之一</a>' in html
     assert "每日加处罚款" in zhi_yi and 'id="article-history"' in zhi_yi and "修改" in zhi_yi
+    assert "较上一版本：修改" in zhi_yi
     law = Law.objects.get(key="测试管理法")
     version_page = client.get(reverse("laws:version", args=[law.key, law.current_version_id])).content.decode()
     assert 'id="version-diff"' in version_page and "<del>按罚款数额的百分之三</del>" in version_page
